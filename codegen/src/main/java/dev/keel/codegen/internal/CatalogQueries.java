@@ -25,7 +25,7 @@ final class CatalogQueries {
         String sql = """
                 SELECT n.nspname || '.' || c.relname
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE c.relispartition AND n.nspname = ANY (?)
+                WHERE c.relispartition AND c.relkind IN ('r', 'p') AND n.nspname = ANY (?)
                 ORDER BY 1""";
         return strings(c, sql, schemas);
     }

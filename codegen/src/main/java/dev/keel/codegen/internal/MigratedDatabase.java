@@ -48,9 +48,9 @@ public final class MigratedDatabase implements AutoCloseable {
             url = embedded.jdbcUrl();
         }
         long t1 = System.nanoTime();
-        try {
+        try (ClosingDataSource dataSource = new ClosingDataSource(url)) {
             Flyway flyway = Flyway.configure(classLoader)
-                    .dataSource(url, null, null)
+                    .dataSource(dataSource)
                     .locations(locations.toArray(String[]::new))
                     .schemas(schemas.toArray(String[]::new))
                     .createSchemas(true)

@@ -1,0 +1,26 @@
+package dev.keel.error;
+
+import dev.keel.KeelException;
+
+/**
+ * The transaction lost a race with a concurrent one and was rolled back: a serialization failure (40001), a
+ * deadlock (40P01) or a lock that was not available (55P03, from {@code NOWAIT} or {@code lock_timeout}). Running
+ * the whole transaction again, from its first statement, is expected to succeed; Keel's retry policy does exactly
+ * that for this type and no other. Immutable and thread-safe.
+ */
+public final class RetryableConflictException extends KeelException {
+
+    /**
+     * @param message  what failed, including the operation
+     * @param sqlState the SQLSTATE: 40001, 40P01 or 55P03
+     * @param cause    the driver exception, or {@code null}
+     */
+    public RetryableConflictException(String message, String sqlState, Throwable cause) {
+        super(message, sqlState, cause);
+    }
+
+    @Override
+    public Category category() {
+        return Category.RETRYABLE_CONFLICT;
+    }
+}

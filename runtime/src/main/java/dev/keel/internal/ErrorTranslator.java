@@ -167,7 +167,7 @@ public final class ErrorTranslator {
      * {@link SQLException} or jOOQ {@link DataAccessException}): an application's own failure, which Keel passes on
      * untouched.
      */
-    static boolean isForeign(Throwable t) {
+    public static boolean isForeign(Throwable t) {
         for (Throwable c : chain(t)) {
             if (c instanceof KeelException || c instanceof SQLException || c instanceof DataAccessException) {
                 return false;

@@ -1,0 +1,363 @@
+package dev.keel;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.keel.internal.EnvironmentConfig;
+import dev.keel.internal.ErrorTranslator;
+import dev.keel.internal.HealthProbe;
+import dev.keel.internal.KeelConfig;
+import dev.keel.internal.MetricsCollector;
+import dev.keel.internal.Migrator;
+import dev.keel.internal.Retrier;
+import dev.keel.internal.StartupWait;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.jooq.ConnectionProvider;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.jooq.impl.DefaultConfiguration;
+import org.jooq.impl.DefaultExecuteListenerProvider;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keel's entry point: a pooled connection to one PostgreSQL database, with migrations applied on start,
+ * transactions with savepoints and retry, typed errors, health and metrics.
+ *
+ * <pre>{@code
+ * try (Keel keel = Keel.builder().jdbcUrl(url).maxPoolSize(10).build()) {
+ *     keel.transaction(tx -> tx.dsl().insertInto(...).execute());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: share one instance per database. {@link #close()} closes the pool and is idempotent.
+ *
+ * <p><b>Transactions and {@link #dsl()}.</b> Statements through {@link #dsl()} each run in their own
+ * auto-committed transaction. Inside a transaction, use {@link Tx#dsl()}: calling {@code keel.dsl()} on a thread
+ * that has a transaction open (from {@link #begin()} or a callback) throws {@link IllegalStateException} instead
+ * of silently running outside that transaction.
+ */
+public final class Keel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Keel.class);
+
+    private final KeelConfig config;
+    private final HikariDataSource pool;
+    private final MetricsCollector metrics = new MetricsCollector();
+    private final Retrier retrier;
+    private final Settings settings = new Settings().withExecuteLogging(false).withRenderSchema(true);
+    private final DSLContext dsl;
+    private final ThreadLocal<Tx> current = new ThreadLocal<>();
+    private final HealthProbe health;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    Keel(KeelConfig config) {
+        this.config = config;
+        this.retrier = new Retrier(config.retryPolicy(), config.retryListeners());
+        metrics.retriesFrom(retrier::retries);
+        Properties props = connectionProperties(config);
+        StartupWait.await(config.jdbcUrl(), props, config.startupTimeout());
+        if (config.migrate()) {
+            PGSimpleDataSource direct = new PGSimpleDataSource();
+            direct.setURL(config.jdbcUrl());
+            if (config.user() != null) {
+                direct.setUser(config.user());
+            }
+            if (config.password() != null) {
+                direct.setPassword(config.password());
+            }
+            Migrator.migrate(direct, config.extraLocations(), config.userSchema());
+        }
+        this.pool = new HikariDataSource(hikari(config, props));
+        this.dsl = DSL.using(configuration(new GuardedConnectionProvider()));
+        this.health = new HealthProbe(this::dsl, this::poolStats, config.acquireTimeout());
+        LOG.info("Keel started: {}", config);
+    }
+
+    /** A builder for Keel's settings. */
+    public static KeelBuilder builder() {
+        return new KeelBuilder();
+    }
+
+    /**
+     * Keel configured from the environment: {@code KEEL_JDBC_URL} or {@code DATABASE_URL} (either URL form),
+     * {@code KEEL_DB_MAX_CONNECTIONS}, {@code KEEL_DB_MIN_CONNECTIONS}, {@code KEEL_DB_CONNECTION_TIMEOUT_SECONDS},
+     * {@code KEEL_DB_IDLE_TIMEOUT_SECONDS} and {@code KEEL_MIGRATE}.
+     */
+    public static Keel fromEnvironment() {
+        return builderFromEnvironment(System.getenv()).build();
+    }
+
+    /** A builder preset from {@code env}, to adjust further before {@code build()}. */
+    public static KeelBuilder builderFromEnvironment(Map<String, String> env) {
+        KeelBuilder b = builder();
+        EnvironmentConfig.apply(env, new EnvironmentConfig.Target() {
+            @Override public void url(String url, String variable) { b.url(url, variable); }
+            @Override public void maxPoolSize(int n) { b.maxPoolSize(n); }
+            @Override public void minIdle(int n) { b.minIdle(n); }
+            @Override public void acquireTimeout(Duration d) { b.acquireTimeout(d); }
+            @Override public void idleTimeout(Duration d) { b.idleTimeout(d); }
+            @Override public void migrate(boolean m) { b.migrate(m); }
+            @Override public void problem(String p) { b.problem(p); }
+        });
+        return b;
+    }
+
+    /** Statements outside any transaction, each auto-committed. See the class comment about transactions. */
+    public DSLContext dsl() {
+        return dsl;
+    }
+
+    /** The pool, for libraries that need a DataSource. Connections from it are outside Keel's transactions. */
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Runs {@code work} in a READ COMMITTED transaction; see {@link #transactionResult(TxOptions, TxFunction)}. */
+    public void transaction(TxCallback work) {
+        transaction(TxOptions.defaults(), work);
+    }
+
+    public void transaction(TxOptions options, TxCallback work) {
+        transactionResult(options, tx -> {
+            work.run(tx);
+            return null;
+        });
+    }
+
+    public <T> T transactionResult(TxFunction<T> work) {
+        return transactionResult(TxOptions.defaults(), work);
+    }
+
+    /**
+     * Runs {@code work} in a transaction: commits when it returns, rolls back when it throws. A retryable
+     * conflict (serialization failure, deadlock, lock not available) re-runs the whole callback under the retry
+     * policy; a commit whose outcome is unknown is re-run only when {@code options.idempotent()}. Runtime
+     * exceptions and errors from {@code work} are rethrown as they are (database ones as {@link KeelException}s);
+     * checked exceptions are wrapped in a {@link KeelException}.
+     */
+    public <T> T transactionResult(TxOptions options, TxFunction<T> work) {
+        return retrier.call("transaction", options.idempotent(), () -> {
+            try (Tx tx = begin(options)) {
+                T result;
+                try {
+                    result = work.apply(tx);
+                } catch (Throwable t) {
+                    throw propagate("transaction", t);
+                }
+                tx.commit();
+                return result;
+            }
+        });
+    }
+
+    /** Starts a READ COMMITTED read-write transaction; close it, committing first if the work should stay. */
+    public Tx begin() {
+        return begin(TxOptions.defaults());
+    }
+
+    public Tx begin(TxOptions options) {
+        ensureOpen();
+        if (current.get() != null) {
+            throw new IllegalStateException("A transaction is already open on this thread; use tx.nested(...) "
+                    + "or a savepoint for nested work");
+        }
+        Connection c = acquire("begin transaction");
+        try {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(options.isolation().jdbcLevel);
+            c.setReadOnly(options.readOnly());
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw ErrorTranslator.translate("begin transaction", e);
+        }
+        Tx tx = new Tx(this, c, DSL.using(configuration(new org.jooq.impl.DefaultConnectionProvider(c))));
+        current.set(tx);
+        return tx;
+    }
+
+    /** Checks the database now (bounded by the acquire timeout); never throws. */
+    public HealthStatus health() {
+        return health.check();
+    }
+
+    /**
+     * Checks health every {@code interval} on a daemon thread and tells {@code listener} when the state changes.
+     * Close the returned handle to stop; closing Keel stops it too.
+     */
+    public AutoCloseable monitorHealth(Duration interval, HealthListener listener) {
+        return health.monitor(interval, listener);
+    }
+
+    /** Counters since start. */
+    public KeelMetrics metricsSnapshot() {
+        return metrics.snapshot(poolStats());
+    }
+
+    public PoolStats poolStats() {
+        HikariPoolMXBean mx = pool.getHikariPoolMXBean();
+        if (mx == null) {
+            return new PoolStats(0, 0, 0, 0, config.maxPoolSize());
+        }
+        return new PoolStats(mx.getActiveConnections(), mx.getIdleConnections(), mx.getTotalConnections(),
+                mx.getThreadsAwaitingConnection(), config.maxPoolSize());
+    }
+
+    /** The Hikari pool, e.g. to attach Hikari's own Micrometer tracker. */
+    HikariDataSource hikari() {
+        return pool;
+    }
+
+    MetricsCollector metrics() {
+        return metrics;
+    }
+
+    KeelConfig config() {
+        return config;
+    }
+
+    void unbind(Tx tx) {
+        if (current.get() == tx) {
+            current.remove();
+        }
+    }
+
+    /** Closes the pool; idempotent. Transactions still open are rolled back by the database. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            health.close();
+            pool.close();
+        }
+    }
+
+    Connection acquire(String operation) {
+        ensureOpen();
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            throw ErrorTranslator.translate(operation, e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("Keel is closed");
+        }
+    }
+
+    private DefaultConfiguration configuration(ConnectionProvider provider) {
+        DefaultConfiguration c = new DefaultConfiguration();
+        c.set(provider);
+        c.set(SQLDialect.POSTGRES);
+        c.set(settings);
+        c.set(new DefaultExecuteListenerProvider(metrics), new DefaultExecuteListenerProvider(new TranslatingListener()));
+        return c;
+    }
+
+    static RuntimeException propagate(String operation, Throwable t) {
+        if (t instanceof KeelException k) {
+            return k;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t instanceof org.jooq.exception.DataAccessException || t instanceof SQLException) {
+            return ErrorTranslator.translate(operation, t);
+        }
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        return new KeelException(operation + " failed: " + t, null, t);
+    }
+
+    private static Properties connectionProperties(KeelConfig config) {
+        Properties p = new Properties();
+        if (config.user() != null) {
+            p.setProperty("user", config.user());
+        }
+        if (config.password() != null) {
+            p.setProperty("password", config.password());
+        }
+        p.setProperty("ApplicationName", config.applicationName());
+        p.setProperty("connectTimeout", Long.toString(Math.max(1, config.acquireTimeout().toSeconds())));
+        return p;
+    }
+
+    private static HikariConfig hikari(KeelConfig config, Properties props) {
+        HikariConfig h = new HikariConfig();
+        h.setPoolName("keel");
+        h.setJdbcUrl(config.jdbcUrl());
+        h.setDataSourceProperties(props);
+        h.setMaximumPoolSize(config.maxPoolSize());
+        h.setMinimumIdle(config.minIdle());
+        h.setConnectionTimeout(config.acquireTimeout().toMillis());
+        h.setIdleTimeout(config.idleTimeout().toMillis());
+        h.setMaxLifetime(config.maxLifetime().toMillis());
+        h.setLeakDetectionThreshold(config.leakDetectionThreshold().toMillis());
+        h.setInitializationFailTimeout(-1);
+        if (!config.statementTimeout().isZero()) {
+            h.setConnectionInitSql("SET statement_timeout = " + config.statementTimeout().toMillis());
+        }
+        return h;
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // already broken
+        }
+    }
+
+    /** keel.dsl()'s connections: refused on a thread that has a transaction open, so work cannot escape it. */
+    private final class GuardedConnectionProvider implements ConnectionProvider {
+        @Override
+        public Connection acquire() {
+            if (current.get() != null) {
+                throw new IllegalStateException("keel.dsl() was used on a thread with an open transaction; "
+                        + "use tx.dsl() so the statement runs inside that transaction");
+            }
+            return Keel.this.acquire("statement");
+        }
+
+        @Override
+        public void release(Connection connection) {
+            closeQuietly(connection);
+        }
+    }
+
+    /** Turns jOOQ's DataAccessExceptions into Keel's typed exceptions as they leave a statement. */
+    private static final class TranslatingListener implements org.jooq.ExecuteListener {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void exception(org.jooq.ExecuteContext ctx) {
+            RuntimeException e = ctx.exception();
+            if (e == null || e instanceof KeelException) {
+                return;
+            }
+            if (ErrorTranslator.isForeign(e)) {
+                return; // not a database error, e.g. keel.dsl() refused inside a transaction
+            }
+            if (e.getCause() instanceof RuntimeException own && ErrorTranslator.isForeign(own)) {
+                ctx.exception(own);
+            } else {
+                ctx.exception(ErrorTranslator.translate(ctx.sql() == null ? "statement" : firstWords(ctx.sql()), e));
+            }
+        }
+
+        private static String firstWords(String sql) {
+            String s = sql.strip();
+            return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.keel;
+
+import dev.keel.error.InvalidInputException;
+import dev.keel.internal.DatabaseUrl;
+import dev.keel.internal.KeelConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Collects Keel's settings; {@link #build()} validates and freezes them and starts Keel. Every impossible value
+ * fails in {@code build()} with an {@link InvalidInputException} that names the setting and its allowed range.
+ * Not thread-safe; use one builder per thread.
+ */
+public final class KeelBuilder {
+    private String url;
+    private String urlSetting = "jdbcUrl";
+    private String user;
+    private String password;
+    private int maxPoolSize = 10;
+    private int minIdle = 0;
+    private Duration acquireTimeout = Duration.ofSeconds(30);
+    private Duration idleTimeout = Duration.ofMinutes(10);
+    private Duration maxLifetime = Duration.ofMinutes(30);
+    private Duration leakDetectionThreshold = Duration.ZERO;
+    private Duration statementTimeout = Duration.ZERO;
+    private Duration startupTimeout = Duration.ofSeconds(30);
+    private boolean migrate = true;
+    private final List<String> locations = new ArrayList<>();
+    private String userSchema = "public";
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private final List<RetryListener> retryListeners = new ArrayList<>();
+    private String applicationName = "keel";
+    private final List<String> problems = new ArrayList<>();
+
+    KeelBuilder() {
+    }
+
+    /** The database: {@code jdbc:postgresql://…}, or {@code postgresql://user:pass@host:port/db}. */
+    public KeelBuilder jdbcUrl(String url) {
+        this.url = url;
+        this.urlSetting = "jdbcUrl";
+        return this;
+    }
+
+    KeelBuilder url(String url, String settingName) {
+        this.url = url;
+        this.urlSetting = settingName;
+        return this;
+    }
+
+    public KeelBuilder username(String user) {
+        this.user = user;
+        return this;
+    }
+
+    /** The password; it never appears in {@code toString()}, logs or exception messages. */
+    public KeelBuilder password(String password) {
+        this.password = password;
+        return this;
+    }
+
+    /** Largest number of pooled connections, 1..10000 (default 10). */
+    public KeelBuilder maxPoolSize(int size) {
+        this.maxPoolSize = size;
+        return this;
+    }
+
+    /** Idle connections kept ready, 0..maxPoolSize (default 0). */
+    public KeelBuilder minIdle(int minIdle) {
+        this.minIdle = minIdle;
+        return this;
+    }
+
+    /** How long a caller waits for a pooled connection before a pool-exhausted error (≥ 250 ms, default 30 s). */
+    public KeelBuilder acquireTimeout(Duration timeout) {
+        this.acquireTimeout = timeout;
+        return this;
+    }
+
+    /** Idle connections above minIdle are closed after this (0 = never, else ≥ 10 s; default 10 min). */
+    public KeelBuilder idleTimeout(Duration timeout) {
+        this.idleTimeout = timeout;
+        return this;
+    }
+
+    /** Connections are replaced after this age (0 = never, else ≥ 30 s; default 30 min). */
+    public KeelBuilder maxLifetime(Duration lifetime) {
+        this.maxLifetime = lifetime;
+        return this;
+    }
+
+    /** Log a warning with a stack trace when a connection is held longer than this (0 = off, else ≥ 2 s). */
+    public KeelBuilder leakDetectionThreshold(Duration threshold) {
+        this.leakDetectionThreshold = threshold;
+        return this;
+    }
+
+    /** PostgreSQL's statement_timeout for every connection (0 = none, the default). */
+    public KeelBuilder statementTimeout(Duration timeout) {
+        this.statementTimeout = timeout;
+        return this;
+    }
+
+    /** How long {@code build()} waits for a database that is still starting (default 30 s). */
+    public KeelBuilder startupTimeout(Duration timeout) {
+        this.startupTimeout = timeout;
+        return this;
+    }
+
+    /** Apply Keel's migrations (and {@link #locations}) on start; default true. */
+    public KeelBuilder migrate(boolean migrate) {
+        this.migrate = migrate;
+        return this;
+    }
+
+    /**
+     * The application's own Flyway locations, applied after Keel's, with their own history table in
+     * {@link #userSchema(String)}.
+     */
+    public KeelBuilder locations(String... locations) {
+        for (String location : locations) {
+            this.locations.add(location);
+        }
+        return this;
+    }
+
+    /** The schema holding the application's Flyway history (default {@code public}). */
+    public KeelBuilder userSchema(String schema) {
+        this.userSchema = schema;
+        return this;
+    }
+
+    public KeelBuilder retryPolicy(RetryPolicy policy) {
+        this.retryPolicy = policy;
+        return this;
+    }
+
+    public KeelBuilder retryListener(RetryListener listener) {
+        this.retryListeners.add(Objects.requireNonNull(listener, "retryListener"));
+        return this;
+    }
+
+    /** Shown in pg_stat_activity (default {@code keel}). */
+    public KeelBuilder applicationName(String name) {
+        this.applicationName = name;
+        return this;
+    }
+
+    /** Records a problem found while reading the environment; reported by {@link #build()}. */
+    KeelBuilder problem(String problem) {
+        problems.add(problem);
+        return this;
+    }
+
+    /** Validates, freezes the configuration, connects (waiting for a starting database), migrates and returns Keel. */
+    public Keel build() {
+        return new Keel(config());
+    }
+
+    KeelConfig config() {
+        List<String> errors = new ArrayList<>(problems);
+        DatabaseUrl parsed = null;
+        try {
+            parsed = DatabaseUrl.parse(url, urlSetting);
+        } catch (IllegalArgumentException e) {
+            errors.add(e.getMessage());
+        }
+        range(errors, "maxPoolSize", maxPoolSize, 1, 10_000);
+        range(errors, "minIdle", minIdle, 0, Math.max(0, maxPoolSize));
+        if (minIdle > maxPoolSize && maxPoolSize >= 1) {
+            errors.add("minIdle (" + minIdle + ") must not exceed maxPoolSize (" + maxPoolSize + ")");
+        }
+        duration(errors, "acquireTimeout", acquireTimeout, Duration.ofMillis(250), false);
+        duration(errors, "idleTimeout", idleTimeout, Duration.ofSeconds(10), true);
+        duration(errors, "maxLifetime", maxLifetime, Duration.ofSeconds(30), true);
+        duration(errors, "leakDetectionThreshold", leakDetectionThreshold, Duration.ofSeconds(2), true);
+        duration(errors, "statementTimeout", statementTimeout, Duration.ofMillis(1), true);
+        duration(errors, "startupTimeout", startupTimeout, Duration.ZERO, true);
+        for (String location : locations) {
+            if (location == null || !(location.startsWith("classpath:") || location.startsWith("filesystem:"))) {
+                errors.add("locations: '" + location + "' must start with classpath: or filesystem:");
+            }
+        }
+        if (userSchema == null || !userSchema.matches("[A-Za-z_][A-Za-z0-9_$]{0,62}")) {
+            errors.add("userSchema: '" + userSchema + "' is not a plain PostgreSQL identifier");
+        }
+        if (retryPolicy == null) {
+            errors.add("retryPolicy must not be null (use RetryPolicy.none())");
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("Invalid Keel configuration: " + String.join("; ", errors), "configuration");
+        }
+        return new KeelConfig(parsed.jdbcUrl(), user != null ? user : parsed.user(),
+                password != null ? password : parsed.password(), maxPoolSize, minIdle, acquireTimeout, idleTimeout,
+                maxLifetime, leakDetectionThreshold, statementTimeout, startupTimeout, migrate, List.copyOf(locations),
+                userSchema, retryPolicy, List.copyOf(retryListeners), applicationName);
+    }
+
+    private static void range(List<String> errors, String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            errors.add(name + " must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+
+    private static void duration(List<String> errors, String name, Duration value, Duration min, boolean zeroAllowed) {
+        if (value == null) {
+            errors.add(name + " must not be null");
+        } else if (value.isNegative()) {
+            errors.add(name + " must not be negative, was " + value);
+        } else if (!(zeroAllowed && value.isZero()) && value.compareTo(min) < 0) {
+            errors.add(name + " must be " + (zeroAllowed ? "0 or " : "") + "at least " + min + ", was " + value);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KeelBuilder[url=" + DatabaseUrl.redact(url) + ", user=" + user + ", password="
+                + (password == null ? "none" : "***") + "]";
+    }
+}

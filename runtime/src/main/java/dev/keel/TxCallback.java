@@ -1,0 +1,7 @@
+package dev.keel;
+
+/** Work done inside a transaction, returning nothing. May throw; any throwable rolls the transaction back. */
+@FunctionalInterface
+public interface TxCallback {
+    void run(Tx tx) throws Exception;
+}

@@ -1,0 +1,70 @@
+package dev.keel.cli;
+
+import dev.keel.Keel;
+import dev.keel.embedded.DatabaseChoice;
+import dev.keel.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Where the data lives: {@code --url}, the environment, or the embedded PostgreSQL's data directory. */
+final class DatabaseOptions {
+    @Option(names = "--url", paramLabel = "JDBC", description = "Database URL (jdbc:postgresql://… or postgresql://…). "
+            + "Default: KEEL_JDBC_URL, DATABASE_URL, else the embedded PostgreSQL.")
+    String url;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Embedded PostgreSQL data directory (default ~/.keel/data).")
+    Path dataDir;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "How long to wait for the database to answer (default ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--verbose", description = "Show stack traces and server logs.")
+    boolean verbose;
+
+    /** An open Keel on the chosen database; closing it also stops an embedded server. */
+    Session open(boolean migrate) {
+        if (timeoutSeconds < 1) {
+            throw new IllegalArgumentException("--timeout must be at least 1 second, was " + timeoutSeconds);
+        }
+        DatabaseChoice choice = DatabaseChoice.resolve(url, "--url", System.getenv(), false, "KEEL_JDBC_URL", "DATABASE_URL");
+        EmbeddedPostgres embedded = null;
+        String jdbc;
+        String where;
+        if (choice.source() == DatabaseChoice.Source.EXPLICIT_URL) {
+            jdbc = choice.jdbcUrl();
+            where = choice.describe();
+        } else {
+            Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".keel", "data");
+            embedded = EmbeddedPostgres.builder().dataDirectory(dir).durable(true).start();
+            jdbc = embedded.jdbcUrl();
+            where = "embedded PostgreSQL " + embedded.serverVersion() + ", data in " + dir;
+        }
+        try {
+            Keel keel = Keel.builder().jdbcUrl(jdbc).migrate(migrate).maxPoolSize(4)
+                    .startupTimeout(Duration.ofSeconds(timeoutSeconds))
+                    .acquireTimeout(Duration.ofSeconds(timeoutSeconds)).applicationName("keel-cli").build();
+            return new Session(keel, embedded, where, jdbc);
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Keel plus the embedded server it runs on, if any. */
+    record Session(Keel keel, EmbeddedPostgres embedded, String where, String jdbcUrl) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                keel.close();
+            } finally {
+                if (embedded != null) {
+                    embedded.close();
+                }
+            }
+        }
+    }
+}

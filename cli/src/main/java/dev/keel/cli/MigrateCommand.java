@@ -49,13 +49,19 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     private int applied(DatabaseOptions.Session s) {
-        int n = 0;
-        for (MigrationInfo info : InfoCommand.keelFlyway(s).info().applied()) {
-            n += info.getState().isApplied() ? 1 : 0;
-        }
+        int n = count(InfoCommand.keelFlyway(s).info().applied());
         if (!locations.isEmpty()) {
-            n += Flyway.configure().dataSource(s.keel().dataSource()).locations(locations.toArray(String[]::new))
-                    .load().info().applied().length;
+            n += count(Flyway.configure().dataSource(s.keel().dataSource()).locations(locations.toArray(String[]::new))
+                    .load().info().applied());
+        }
+        return n;
+    }
+
+    /** Migrations only: Flyway also lists its own "<< Flyway Schema Creation >>" marker as applied. */
+    private static int count(MigrationInfo[] applied) {
+        int n = 0;
+        for (MigrationInfo info : applied) {
+            n += info.getDescription().startsWith("<<") ? 0 : 1;
         }
         return n;
     }

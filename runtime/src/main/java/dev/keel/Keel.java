@@ -58,6 +58,7 @@ public final class Keel implements AutoCloseable {
     private final ThreadLocal<Tx> current = new ThreadLocal<>();
     private final HealthProbe health;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final dev.keel.graph.GraphStore graphs = new dev.keel.internal.graph.PgGraphStore(this);
 
     Keel(KeelConfig config) {
         this.config = config;
@@ -182,6 +183,21 @@ public final class Keel implements AutoCloseable {
         Tx tx = new Tx(this, c, DSL.using(configuration(new org.jooq.impl.DefaultConnectionProvider(c))));
         current.set(tx);
         return tx;
+    }
+
+    /**
+     * A bulk writer for {@code table}, a table of the generated classes (or any jOOQ table); see
+     * {@link BulkWriter}.
+     */
+    public <R extends org.jooq.TableRecord<R>> BulkWriter<R> bulk(org.jooq.Table<R> table) {
+        ensureOpen();
+        return new BulkWriter<>(this, java.util.Objects.requireNonNull(table, "table"));
+    }
+
+    /** The graph snapshot store. */
+    public dev.keel.graph.GraphStore graphs() {
+        ensureOpen();
+        return graphs;
     }
 
     /** Checks the database now (bounded by the acquire timeout); never throws. */

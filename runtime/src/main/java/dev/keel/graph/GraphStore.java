@@ -1,0 +1,49 @@
+package dev.keel.graph;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.JSONB;
+
+/**
+ * Graph snapshots in PostgreSQL: each snapshot's nodes and edges are bulk-loaded into their own partitions,
+ * indexed, checked and attached in one step, so a snapshot is either wholly visible or not at all.
+ * Obtain one from {@code keel.graphs()}; it is thread-safe.
+ */
+public interface GraphStore {
+    /** Saves a whole snapshot and returns its id; its version is one more than the name's latest. */
+    UUID save(GraphSnapshot snapshot);
+
+    /** Starts a streaming save; see {@link SnapshotWriter}. */
+    SnapshotWriter writer(String name, String algorithm, JSONB metadata);
+
+    /**
+     * Loads a snapshot into memory, nodes and edges in the order they were saved.
+     *
+     * @throws dev.keel.error.NotFound when there is no such snapshot
+     */
+    GraphSnapshot load(UUID id);
+
+    /**
+     * Streams a snapshot to {@code visitor} with bounded memory.
+     *
+     * @throws dev.keel.error.NotFound when there is no such snapshot
+     */
+    void stream(UUID id, GraphVisitor visitor);
+
+    Optional<SnapshotInfo> info(UUID id);
+
+    /** The highest version saved under {@code name}. */
+    Optional<SnapshotInfo> latest(String name);
+
+    /** All snapshots, newest first. */
+    default List<SnapshotInfo> list() {
+        return list(null, null);
+    }
+
+    /** Snapshots filtered by name and algorithm (null matches any), newest first. */
+    List<SnapshotInfo> list(String name, String algorithm);
+
+    /** Deletes a snapshot with its nodes and edges; false when there was none. */
+    boolean delete(UUID id);
+}

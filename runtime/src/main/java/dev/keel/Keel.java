@@ -59,7 +59,7 @@ public final class Keel implements AutoCloseable {
     private final HealthProbe health;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final dev.keel.internal.bulk.TableShapes tableShapes = new dev.keel.internal.bulk.TableShapes();
-    private final dev.keel.graph.GraphStore graphs;
+    private final dev.keel.internal.graph.PgGraphStore graphs;
 
     Keel(KeelConfig config) {
         this.config = config;
@@ -257,6 +257,7 @@ public final class Keel implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             health.close();
+            graphs.close();
             pool.close();
         }
     }

@@ -8,6 +8,7 @@ import dev.keel.internal.ErrorTranslator;
 import dev.keel.internal.HealthProbe;
 import dev.keel.internal.KeelConfig;
 import dev.keel.internal.MetricsCollector;
+import dev.keel.internal.MicrometerBinding;
 import dev.keel.internal.Migrator;
 import dev.keel.internal.Retrier;
 import dev.keel.internal.StartupWait;
@@ -57,6 +58,7 @@ public final class Keel implements AutoCloseable {
     private final DSLContext dsl;
     private final ThreadLocal<Tx> current = new ThreadLocal<>();
     private final HealthProbe health;
+    private final Runnable unbindMeters;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final dev.keel.graph.GraphStore graphs = new dev.keel.internal.graph.PgGraphStore(this);
 
@@ -80,6 +82,7 @@ public final class Keel implements AutoCloseable {
         this.pool = new HikariDataSource(hikari(config, props));
         this.dsl = DSL.using(configuration(new GuardedConnectionProvider()));
         this.health = new HealthProbe(this::dsl, this::poolStats, config.acquireTimeout());
+        this.unbindMeters = bindMeters(config);
         LOG.info("Keel started: {}", config);
     }
 
@@ -213,7 +216,10 @@ public final class Keel implements AutoCloseable {
         return health.monitor(interval, listener);
     }
 
-    /** Counters since start. */
+    /**
+     * Counters since start. For Micrometer, give the registry to {@link KeelBuilder#meterRegistry(Object)} or bind
+     * a {@link dev.keel.metrics.KeelMeterBinder}.
+     */
     public KeelMetrics metricsSnapshot() {
         return metrics.snapshot(poolStats());
     }
@@ -227,7 +233,7 @@ public final class Keel implements AutoCloseable {
                 mx.getThreadsAwaitingConnection(), config.maxPoolSize());
     }
 
-    /** The Hikari pool, e.g. to attach Hikari's own Micrometer tracker. */
+    /** The Hikari pool. */
     HikariDataSource hikari() {
         return pool;
     }
@@ -251,7 +257,22 @@ public final class Keel implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             health.close();
+            unbindMeters.run();
             pool.close();
+        }
+    }
+
+    /** Keel's meters, when the builder was given a registry; Micrometer is touched only then. */
+    private Runnable bindMeters(KeelConfig config) {
+        if (config.meterRegistry() == null) {
+            return () -> { };
+        }
+        try {
+            return MicrometerBinding.bind(this, config.meterRegistry(), config.poolName());
+        } catch (RuntimeException | LinkageError e) {
+            health.close();
+            pool.close();
+            throw e;
         }
     }
 
@@ -310,7 +331,11 @@ public final class Keel implements AutoCloseable {
 
     private static HikariConfig hikari(KeelConfig config, Properties props) {
         HikariConfig h = new HikariConfig();
-        h.setPoolName("keel");
+        h.setPoolName(config.poolName());
+        if (config.meterRegistry() != null) {
+            // Hikari takes a tracker only before its pool starts (see KeelBuilder.meterRegistry).
+            h.setMetricsTrackerFactory(MicrometerBinding.poolTracker(config.meterRegistry()));
+        }
         h.setJdbcUrl(config.jdbcUrl());
         h.setDataSourceProperties(props);
         h.setMaximumPoolSize(config.maxPoolSize());

@@ -42,7 +42,9 @@ import java.util.function.ToIntFunction;
  *       {@code .max}</td><td>gauges</td><td></td>
  *       <td>the pool as Keel sees it: open, in use, idle, threads waiting, the cap</td></tr>
  * </table>
- * Every meter also carries the tags given to the constructor. Values are read live from Keel when the registry
+ * Every meter also carries the tags given to the constructor; when one registry holds the meters of several Keel
+ * instances, tag each with the same keys (the builder uses {@code pool}), as registries such as Prometheus require
+ * one set of tag keys per meter name. Values are read live from Keel when the registry
  * asks; each read takes a snapshot, which copies and sorts at most a few thousand recent statement times.
  *
  * <p><b>HikariCP's pool meters.</b> This binder does not install HikariCP's own Micrometer tracker

@@ -83,7 +83,7 @@ public final class Keel implements AutoCloseable {
         this.pool = new HikariDataSource(hikari(config, props));
         this.dsl = DSL.using(configuration(new GuardedConnectionProvider()));
         this.health = new HealthProbe(this::dsl, this::poolStats, config.acquireTimeout());
-        this.graphs = new dev.keel.internal.graph.PgGraphStore(pool, metrics);
+        this.graphs = new dev.keel.internal.graph.PgGraphStore(pool, config.maxPoolSize(), metrics);
         this.unbindMeters = bindMeters(config);
         LOG.info("Keel started: {}", config);
     }

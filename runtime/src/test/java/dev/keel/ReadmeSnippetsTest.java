@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeSnippetsTest {
     static final String SOURCE = "runtime/src/test/java/dev/keel/ReadmeSnippetsIT.java";
+    /** Every test file that holds README regions. */
+    static final List<String> SOURCES = List.of(SOURCE, "runtime/src/test/java/dev/keel/bulk/BulkWriterIT.java",
+            "runtime/src/test/java/dev/keel/graph/GraphStoreIT.java");
     private static final Pattern START = Pattern.compile("\\s*// readme:start (\\S+)\\s*");
     private static final Pattern END = Pattern.compile("\\s*// readme:end (\\S+)\\s*");
     private static final Pattern MARKER = Pattern.compile("<!-- snippet: (\\S+) -->\\s*");
@@ -28,13 +31,21 @@ class ReadmeSnippetsTest {
     @Test
     void everyReadmeSnippetIsTheCodeOfItsTestRegion() throws IOException {
         Path root = projectRoot();
-        Map<String, String> regions = regions(Files.readAllLines(root.resolve(SOURCE)));
+        Map<String, String> regions = new LinkedHashMap<>();
+        for (String source : SOURCES) {
+            regions(Files.readAllLines(root.resolve(source))).forEach((name, body) -> {
+                if (regions.put(name, body) != null) {
+                    fail("region '" + name + "' is defined twice (again in " + source + ")");
+                }
+            });
+        }
         Map<String, String> shown = readmeSnippets(Files.readAllLines(root.resolve("README.md")));
 
-        assertThat(regions.keySet()).as("regions in " + SOURCE).contains("entry-point", "transactions", "micrometer");
+        assertThat(regions.keySet()).as("regions in " + SOURCES).contains("entry-point", "transactions", "micrometer",
+                "bulk", "graphs");
         assertThat(shown.keySet()).as("snippets in README.md").containsExactlyInAnyOrderElementsOf(regions.keySet());
         shown.forEach((name, block) -> assertThat(block)
-                .as("README.md snippet '%s' differs from its region in %s; it should read:%n%s", name, SOURCE,
+                .as("README.md snippet '%s' differs from its region in %s; it should read:%n%s", name, SOURCES,
                         regions.get(name))
                 .isEqualTo(regions.get(name)));
     }

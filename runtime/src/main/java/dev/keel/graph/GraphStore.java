@@ -15,6 +15,9 @@ import org.jooq.JSONB;
  * finite; node ids are unique; every edge's ends are nodes of the snapshot. A failed check throws
  * {@link dev.keel.error.InvalidInputException} naming the node or edge (0-based, in input order) and stores
  * nothing. Versions count up per name, and concurrent saves of one name get distinct versions.
+ *
+ * <p>A save uses two pooled connections at once (so the pool needs at least two), and at most half the pool's
+ * connections save at a time; further saves wait their turn. A load uses one connection.
  */
 public interface GraphStore {
     /** Saves a whole snapshot and returns its id; its version is one more than the name's latest. */

@@ -291,6 +291,34 @@ class GraphStoreIT {
         }
     }
 
+    @Test
+    void readmeExample() {
+        // readme:start graphs
+        GraphStore graphs = keel.graphs();
+        UUID id = graphs.save(GraphSnapshot.of("routes", "dijkstra", JSONB.valueOf("{\"source\": 1}"),
+                List.of(new NodeState(1, 1.0f, null, true, 0f, null),
+                        new NodeState(2, 0.5f, JSONB.valueOf("{\"city\": \"Kraków\"}"), true, 4.5f, 1L)),
+                List.of(new EdgeState(1, 2, "road", 4.5, null))));
+
+        GraphSnapshot back = graphs.load(id);                   // nodes and edges in saved order
+        SnapshotInfo latest = graphs.latest("routes").orElseThrow();   // version 1, 2, … per name
+        List<SnapshotInfo> all = graphs.list("routes", null);
+
+        try (SnapshotWriter w = graphs.writer("routes", "dijkstra", null)) {   // larger than memory: stream
+            w.node(NodeState.of(1));
+            w.node(NodeState.of(2));
+            w.edge(EdgeState.of(1, 2));
+            w.commit();                                         // checks ids and edge ends, then publishes
+        }
+        graphs.delete(id);
+        // readme:end graphs
+        assertThat(back.nodes()).hasSize(2);
+        assertThat(latest.version()).isEqualTo(1);
+        assertThat(all).hasSize(1);
+        assertThat(graphs.latest("routes")).map(SnapshotInfo::version).contains(2);
+        assertThat(graphs.info(id)).isEmpty();
+    }
+
     private static boolean exists(String table) {
         return keel.dsl().fetchOne("SELECT to_regclass('" + table + "') IS NOT NULL").get(0, Boolean.class);
     }

@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import com.zaxxer.hikari.HikariDataSource;
@@ -56,8 +57,15 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
         return t;
     });
 
-    public PgGraphStore(DataSource pool, MetricsCollector metrics) {
+    /**
+     * A save holds two connections at once; letting at most half the pool save at a time means concurrent saves
+     * can never each hold one connection while waiting for a second.
+     */
+    private final Semaphore saves;
+
+    public PgGraphStore(DataSource pool, int maxPoolSize, MetricsCollector metrics) {
         this.pool = pool;
+        this.saves = new Semaphore(Math.max(1, maxPoolSize / 2), true);
         this.metrics = metrics;
         this.dsl = DSL.using(pool, SQLDialect.POSTGRES);
     }
@@ -78,6 +86,7 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
         Objects.requireNonNull(edges, "edges");
         JSONB meta = checkHeader(name, algorithm, metadata);
         long started = System.nanoTime();
+        acquireSaveSlot(name);
         try (Staging s = Staging.open(pool, executor, name, algorithm, meta)) {
             Future<?> edgeHalf = executor.submit(() -> {
                 try {
@@ -115,13 +124,31 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
             SnapshotInfo info = s.publish();
             metrics.record(System.nanoTime() - started);
             return info;
+        } finally {
+            saves.release();
+        }
+    }
+
+    private void acquireSaveSlot(String name) {
+        try {
+            saves.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeelException("save graph snapshot " + name + ": interrupted while waiting for a save slot",
+                    null, e);
         }
     }
 
     @Override
     public SnapshotWriter writer(String name, String algorithm, JSONB metadata) {
         JSONB meta = checkHeader(name, algorithm, metadata);
-        return new Writer(Staging.open(pool, executor, name, algorithm, meta));
+        acquireSaveSlot(name);
+        try {
+            return new Writer(Staging.open(pool, executor, name, algorithm, meta), saves);
+        } catch (RuntimeException | Error e) {
+            saves.release();
+            throw e;
+        }
     }
 
     private static JSONB checkHeader(String name, String algorithm, JSONB metadata) {
@@ -166,10 +193,12 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
     /** A streaming save fed from one thread. */
     private static final class Writer implements SnapshotWriter {
         private final Staging staging;
+        private final Semaphore slot;
         private boolean done;
 
-        Writer(Staging staging) {
+        Writer(Staging staging, Semaphore slot) {
             this.staging = staging;
+            this.slot = slot;
         }
 
         @Override
@@ -211,7 +240,11 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
         public void close() {
             if (!done) {
                 done = true;
-                staging.close();
+                try {
+                    staging.close();
+                } finally {
+                    slot.release();
+                }
             }
         }
 

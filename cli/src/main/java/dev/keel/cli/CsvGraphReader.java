@@ -34,6 +34,7 @@ final class CsvGraphReader implements GraphReader {
     private final Path edgesFile;
     private final GraphFiles.Input nodes;
     private final GraphFiles.Input edges;
+    private Table current;
 
     CsvGraphReader(Path nodesFile, Path edgesFile) {
         this.nodesFile = nodesFile;
@@ -57,21 +58,28 @@ final class CsvGraphReader implements GraphReader {
 
     @Override
     public void rows(GraphVisitor sink) throws IOException {
-        new Table(nodesFile, nodes, NODE_COLUMNS, "id") {
+        current = new Table(nodesFile, nodes, NODE_COLUMNS, "id") {
             @Override
             void row() {
                 sink.node(new NodeState(longCell("id"), floatCell("activationLevel", 0f), jsonCell("properties"),
                         booleanCell("visited"), nullableFloat("distance"), nullableLong("parent")));
             }
-        }.read();
-        new Table(edgesFile, edges, EDGE_COLUMNS, "from", "to") {
+        };
+        current.read();
+        current = new Table(edgesFile, edges, EDGE_COLUMNS, "from", "to") {
             @Override
             void row() {
                 String type = cell("type");
                 sink.edge(new EdgeState(longCell("from"), longCell("to"), type.isEmpty() ? null : type,
                         doubleCell("weight", 1.0), jsonCell("properties")));
             }
-        }.read();
+        };
+        current.read();
+    }
+
+    @Override
+    public String position() {
+        return current == null ? nodesFile + " line 1" : current.position();
     }
 
     /** One CSV file: a header row naming the columns, then rows read one at a time. */
@@ -248,7 +256,11 @@ final class CsvGraphReader implements GraphReader {
         }
 
         CliException bad(String problem) {
-            return CliException.dataInvalid(file + " line " + line + ": " + problem);
+            return CliException.dataInvalid(position() + ": " + problem);
+        }
+
+        String position() {
+            return file + " line " + line;
         }
     }
 

@@ -107,14 +107,22 @@ final class GraphImportCommand implements Callable<Integer> {
                 reader.rows(new GraphVisitor() {
                     @Override
                     public void node(NodeState node) {
-                        writer.node(node);
+                        try {
+                            writer.node(node);
+                        } catch (InvalidInputException e) {
+                            throw CliException.dataInvalid(reader.position() + ": " + e.getMessage());
+                        }
                         counts[0]++;
                         progress.stepTo(reader.bytesRead());
                     }
 
                     @Override
                     public void edge(EdgeState edge) {
-                        writer.edge(edge);
+                        try {
+                            writer.edge(edge);
+                        } catch (InvalidInputException e) {
+                            throw CliException.dataInvalid(reader.position() + ": " + e.getMessage());
+                        }
                         counts[1]++;
                         progress.stepTo(reader.bytesRead());
                     }

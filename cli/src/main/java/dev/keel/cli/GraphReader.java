@@ -16,6 +16,9 @@ interface GraphReader extends Closeable {
     /** Every node and edge, in file order. */
     void rows(GraphVisitor sink) throws IOException;
 
+    /** Where the row last handed to the sink came from, as {@code FILE line N}. */
+    String position();
+
     /** Bytes of the files (as stored, so compressed when gzipped) read so far. */
     long bytesRead();
 

@@ -265,7 +265,12 @@ final class JsonLinesReader implements GraphReader {
     }
 
     private CliException bad(String problem) {
-        return CliException.dataInvalid(file + " line " + line + ": " + problem);
+        return CliException.dataInvalid(position() + ": " + problem);
+    }
+
+    @Override
+    public String position() {
+        return file + " line " + line;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.keel.cli;
 
+import java.text.DecimalFormat;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarStyle;
 
@@ -23,7 +24,8 @@ interface Progress extends AutoCloseable {
 
     static Progress bar(String task, long max, String unit, long unitSize) {
         ProgressBar bar = ProgressBar.builder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
-                .setUnit(unit, unitSize).showSpeed().setUpdateIntervalMillis(250).setMaxRenderedLength(100).build();
+                .setUnit(unit, unitSize).showSpeed(new DecimalFormat(unitSize == 1 ? "#,##0" : "#,##0.0"))
+                .setUpdateIntervalMillis(250).setMaxRenderedLength(100).build();
         return new Progress() {
             private long shown;
             private long last;

@@ -61,8 +61,8 @@ final class GraphExportCommand implements Callable<Integer> {
             Map<String, Object> out = SnapshotFields.row(info, output.json());
             out.put("files", files.stream().map(f -> f.toAbsolutePath().toString()).toList());
             out.put("seconds", took.toMillis() / 1000.0);
-            output.result(out, String.format("Exported %s (%s) to %s in %.1f s.", id, SnapshotFields.label(info),
-                    target, took.toMillis() / 1000.0));
+            output.result(out, String.format("Exported %s, snapshot %s, to %s in %.1f s.", SnapshotFields.label(info),
+                    id, target, took.toMillis() / 1000.0));
             return ExitCodes.OK;
         }
     }

@@ -103,7 +103,9 @@ final class GraphImportCommand implements Callable<Integer> {
             long[] counts = new long[2];
             SnapshotInfo info;
             try (SnapshotWriter writer = s.keel().graphs().writer(snapshotName, snapshotAlgorithm, snapshotMetadata);
-                 Progress progress = output.progress("import", reader.totalBytes(), "MiB", 1 << 20)) {
+                 Progress progress = reader.totalBytes() < 10 << 20
+                         ? output.progress("import", reader.totalBytes(), "KiB", 1 << 10)
+                         : output.progress("import", reader.totalBytes(), "MiB", 1 << 20)) {
                 reader.rows(new GraphVisitor() {
                     @Override
                     public void node(NodeState node) {
@@ -139,8 +141,8 @@ final class GraphImportCommand implements Callable<Integer> {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             Map<String, Object> out = SnapshotFields.row(info, output.json());
             out.put("seconds", took.toMillis() / 1000.0);
-            output.result(out, String.format("Imported %s as %s in %.1f s: snapshot %s, in %s.", source,
-                    SnapshotFields.label(info), took.toMillis() / 1000.0, info.id(), s.where()));
+            output.result(out, String.format("Imported %s in %.1f s as %s, snapshot %s, in %s.", source,
+                    took.toMillis() / 1000.0, SnapshotFields.label(info), info.id(), s.where()));
         }
         return ExitCodes.OK;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.Console;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * How a command talks back: {@code --json} for scripts, aligned text for people, and progress bars on stderr
- * (hidden with {@code --json}, so that scripts read clean output).
+ * when a person is watching (not with {@code --json}, and not when the output goes to a file or a pipe).
  */
 final class Output {
     private static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
@@ -66,28 +67,47 @@ final class Output {
                     width[c] = Math.max(width[c], text(row.get(columns.get(c))).length());
                 }
             }
-            printRow(columns.stream().map(Object.class::cast).toList(), columns, width);
+            boolean[] numeric = new boolean[columns.size()];
+            for (int c = 0; c < columns.size(); c++) {
+                numeric[c] = rows.get(0).get(columns.get(c)) instanceof Number;
+            }
+            printRow(columns.stream().map(Object.class::cast).toList(), numeric, width);
             for (Map<String, ?> row : rows) {
-                printRow(columns.stream().<Object>map(row::get).toList(), columns, width);
+                printRow(columns.stream().<Object>map(row::get).toList(), numeric, width);
             }
         }
         out().flush();
     }
 
-    private void printRow(List<Object> cells, List<String> columns, int[] width) {
+    /** Numbers, and their column's heading, right-aligned; everything else left-aligned. */
+    private void printRow(List<Object> cells, boolean[] numeric, int[] width) {
         StringBuilder line = new StringBuilder();
-        for (int c = 0; c < columns.size(); c++) {
-            String cell = text(cells.get(c));
-            boolean numeric = cells.get(c) instanceof Number;
+        for (int c = 0; c < cells.size(); c++) {
             line.append(c == 0 ? "" : "  ");
-            line.append(String.format("%" + (numeric ? "" : "-") + width[c] + "s", cell));
+            line.append(String.format("%" + (numeric[c] ? "" : "-") + width[c] + "s", text(cells.get(c))));
         }
         out().println(line.toString().stripTrailing());
     }
 
-    /** A progress bar on stderr, or one that shows nothing with {@code --json}. */
+    /** A progress bar on stderr, or one that shows nothing with {@code --json} or without a terminal. */
     Progress progress(String task, long max, String unit, long unitSize) {
-        return json ? Progress.NONE : Progress.bar(task, max, unit, unitSize);
+        return json || !interactive() ? Progress.NONE : Progress.bar(task, max, unit, unitSize);
+    }
+
+    /**
+     * Whether a terminal is attached. Up to JDK 21 {@code System.console()} is null when input or output is
+     * redirected; from JDK 22 it always exists and {@code isTerminal()} answers instead.
+     */
+    private static boolean interactive() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
     }
 
     static String toJson(Object value) {

@@ -75,6 +75,7 @@ final class DemoCommand implements Callable<Integer> {
                         step(progress, heap, written);
                     }
                 });
+                progress.note("checking and publishing");
                 info = writer.commit();
             }
             double saveSeconds = seconds(start);

@@ -130,6 +130,7 @@ final class GraphImportCommand implements Callable<Integer> {
                     }
                 });
                 checkCounts(header, counts[0], counts[1]);
+                progress.note("checking and publishing");
                 try {
                     info = writer.commit();
                 } catch (InvalidInputException e) {

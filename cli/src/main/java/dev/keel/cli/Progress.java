@@ -12,12 +12,19 @@ interface Progress extends AutoCloseable {
         }
 
         @Override
+        public void note(String message) {
+        }
+
+        @Override
         public void close() {
         }
     };
 
     /** Moves the bar to {@code done} units; cheap enough to call for every row. */
     void stepTo(long done);
+
+    /** A few words after the bar, such as what happens once all rows are in. */
+    void note(String message);
 
     @Override
     void close();
@@ -38,6 +45,12 @@ interface Progress extends AutoCloseable {
                     bar.stepTo(done);
                     shown = done;
                 }
+            }
+
+            @Override
+            public void note(String message) {
+                bar.stepTo(last);
+                bar.setExtraMessage(message);
             }
 
             @Override

@@ -28,20 +28,22 @@ import picocli.CommandLine.Parameters;
                         + "that is not valid stops the import with exit 3, naming the file and line, and nothing is "
                         + "stored."},
         footer = {"",
-                "JSON Lines: one object per line. The first line may be the snapshot header; every other line is a "
-                        + "node or an edge, in any order:",
+                "JSON Lines: one object per line. The first line is the snapshot header (or give --name and "
+                        + "--algorithm); every other line is a node or an edge, in any order:",
                 "  {\"snapshot\":{\"name\":\"social\",\"algorithm\":\"bfs\",\"metadata\":{\"by\":\"x\"}}}",
                 "  {\"node\":{\"id\":1,\"properties\":{\"label\":\"a\"}}}",
                 "  {\"node\":{\"id\":2,\"activationLevel\":0.5,\"visited\":true,\"parent\":1}}",
                 "  {\"edge\":{\"from\":1,\"to\":2,\"type\":\"follows\",\"weight\":0.5}}",
-                "Node fields: id (required), activationLevel (default 0), visited (false), distance (null), parent "
+                "Header fields: name and algorithm (1 to 200 characters), metadata (a JSON object, default {}). "
+                        + "Node fields: id (required), activationLevel (default 0), visited (false), distance (null), parent "
                         + "(null), properties ({}). Edge fields: from and to (required), type (null), weight (1), "
                         + "properties ({}). Unknown fields are errors. The header may also carry \"nodes\" and "
                         + "\"edges\" counts, as keel graph export writes them; a file whose rows do not match them is "
                         + "rejected as truncated.",
                 "",
                 "CSV: two files with a header row each, columns in any order; an empty cell means the default and "
-                        + "properties is a JSON object in one quoted cell:",
+                        + "properties is a JSON object in one quoted cell. Name and algorithm come from --name and "
+                        + "--algorithm:",
                 "  nodes: id,activationLevel,visited,distance,parent,properties",
                 "  edges: from,to,type,weight,properties",
                 "",
@@ -66,7 +68,8 @@ final class GraphImportCommand implements Callable<Integer> {
             description = "Snapshot name; required for CSV, overrides the JSON Lines header's.")
     String name;
 
-    @Option(names = "--algorithm", paramLabel = "ALGORITHM", description = "Algorithm; overrides the header's.")
+    @Option(names = "--algorithm", paramLabel = "ALGORITHM",
+            description = "The algorithm that produced the graph; required for CSV, overrides the header's.")
     String algorithm;
 
     @Option(names = "--metadata", paramLabel = "JSON", description = "Metadata object; overrides the header's.")
@@ -85,6 +88,12 @@ final class GraphImportCommand implements Callable<Integer> {
                         : "CSV files carry no snapshot name; give one with --name");
             }
             String snapshotAlgorithm = algorithm != null ? algorithm : header != null ? header.algorithm() : null;
+            if (snapshotAlgorithm == null || snapshotAlgorithm.isBlank()) {
+                throw CliException.userError(files.size() == 1
+                        ? "a snapshot records the algorithm that produced it; add \"algorithm\" to the header line "
+                                + "of " + files.get(0) + " or give --algorithm"
+                        : "a snapshot records the algorithm that produced it; give one with --algorithm");
+            }
             JSONB snapshotMetadata = metadataOption != null ? metadataOption : header != null ? header.metadata() : null;
             return store(reader, header, snapshotName, snapshotAlgorithm, snapshotMetadata);
         } catch (CliException e) {

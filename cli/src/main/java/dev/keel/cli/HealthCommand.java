@@ -6,9 +6,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "health", mixinStandardHelpOptions = true,
         description = "Check the database in one line; exit 0 when healthy, 2 when not.",
@@ -17,22 +14,19 @@ final class HealthCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Output output;
 
     @Override
     public Integer call() {
-        try (DatabaseOptions.Session s = db.open(false)) {
+        try (DatabaseOptions.Session s = db.open()) {
             HealthStatus h = s.keel().health();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("state", h.state().name());
             out.put("latencyMillis", h.latency().toMillis());
             out.put("schemaVersion", h.schemaVersion().orElse(null));
             out.put("error", h.error().map(Throwable::getMessage).orElse(null));
-            spec.commandLine().getOut().println(json ? Json.object(out) : h.summary());
+            output.result(out, h.summary());
             return h.isHealthy() ? ExitCodes.OK : ExitCodes.DATABASE_UNAVAILABLE;
         }
     }

@@ -11,8 +11,11 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "keel", mixinStandardHelpOptions = true, version = "keel 0.1.0-SNAPSHOT",
         description = "Schema-first, type-safe persistence for PostgreSQL.",
-        subcommands = {MigrateCommand.class, InfoCommand.class, HealthCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Examples:", "  keel info", "  keel --url jdbc:postgresql://localhost/app?user=app migrate",
+        subcommands = {DemoCommand.class, MigrateCommand.class, InfoCommand.class, HealthCommand.class,
+                GraphCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:", "  keel demo --quick", "  keel graph list",
+                "  keel migrate --url jdbc:postgresql://localhost/app?user=app \\",
+                "               --locations filesystem:db/migration",
                 "", "Exit codes: 0 ok, 1 user error, 2 database unavailable, 3 data invalid."})
 public final class KeelCommand implements Runnable {
     @CommandLine.Spec
@@ -30,7 +33,8 @@ public final class KeelCommand implements Runnable {
         cli.setExecutionExceptionHandler(new ErrorReporter());
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("keel: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("Try 'keel " + ex.getCommandLine().getCommandName() + " --help'.");
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help'.");
             return ExitCodes.USER_ERROR;
         });
         return cli.execute(args);

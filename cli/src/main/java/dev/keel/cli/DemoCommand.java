@@ -4,11 +4,12 @@ import dev.keel.graph.EdgeState;
 import dev.keel.graph.GraphVisitor;
 import dev.keel.graph.NodeState;
 import dev.keel.graph.SnapshotInfo;
-import dev.keel.graph.SnapshotWriter;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jooq.JSONB;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,31 +54,20 @@ final class DemoCommand implements Callable<Integer> {
         long rows = graph.nodes() + graph.edges();
         HeapWatch heap = new HeapWatch();
         try (DatabaseOptions.Session s = db.open(true, List.of())) {
-            GraphChecksum written = new GraphChecksum();
             JSONB metadata = JSONB.valueOf(String.format("{\"generator\":\"keel demo\",\"seed\":%d,\"nodes\":%d,\"edges\":%d}",
                     seed, graph.nodes(), graph.edges()));
+            // Nodes and edges are generated and saved side by side, each on its own thread and connection.
+            GraphChecksum writtenNodes = new GraphChecksum();
+            GraphChecksum writtenEdges = new GraphChecksum();
+            AtomicLong sent = new AtomicLong();
             long start = System.nanoTime();
             SnapshotInfo info;
-            try (SnapshotWriter writer = s.keel().graphs().writer(name, "random", metadata);
-                 Progress progress = output.progress("save", rows, " rows", 1)) {
-                graph.generate(new GraphVisitor() {
-                    @Override
-                    public void node(NodeState node) {
-                        writer.node(node);
-                        written.node(node);
-                        step(progress, heap, written);
-                    }
-
-                    @Override
-                    public void edge(EdgeState edge) {
-                        writer.edge(edge);
-                        written.edge(edge);
-                        step(progress, heap, written);
-                    }
-                });
-                progress.note("checking and publishing");
-                info = writer.commit();
+            try (Progress progress = output.progress("save", rows, " rows", 1)) {
+                Iterable<NodeState> nodeRows = counted(graph.nodeRows(), writtenNodes::node, sent, progress, heap);
+                Iterable<EdgeState> edgeRows = counted(graph.edgeRows(), writtenEdges::edge, sent, progress, heap);
+                info = s.keel().graphs().save(name, "random", metadata, nodeRows, edgeRows);
             }
+            GraphChecksum written = writtenNodes.plus(writtenEdges);
             double saveSeconds = seconds(start);
 
             GraphChecksum read = new GraphChecksum();
@@ -111,6 +101,36 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** {@code rows}, passing each row to {@code seen} and moving the shared progress bar as they are taken. */
+    private static <T> Iterable<T> counted(Iterable<T> rows, java.util.function.Consumer<T> seen, AtomicLong sent,
+                                           Progress progress, HeapWatch heap) {
+        return () -> {
+            Iterator<T> it = rows.iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public T next() {
+                    T row = it.next();
+                    seen.accept(row);
+                    long done = sent.incrementAndGet();
+                    if ((done & 0xfff) == 0) {
+                        synchronized (progress) {
+                            progress.stepTo(done);
+                            if ((done & 0xffff) == 0) {
+                                heap.sample();
+                            }
+                        }
+                    }
+                    return row;
+                }
+            };
+        };
     }
 
     private static void step(Progress progress, HeapWatch heap, GraphChecksum rows) {
@@ -167,7 +187,7 @@ final class DemoCommand implements Callable<Integer> {
         private long peak;
         private long retained = -1;
 
-        void sample() {
+        synchronized void sample() {
             Runtime r = Runtime.getRuntime();
             peak = Math.max(peak, r.totalMemory() - r.freeMemory());
         }

@@ -58,6 +58,15 @@ final class GraphChecksum implements GraphVisitor {
         return String.format("%016x", sum);
     }
 
+    /** Adds what {@code other} has seen: the checksum of both halves of a graph read separately. */
+    GraphChecksum plus(GraphChecksum other) {
+        GraphChecksum both = new GraphChecksum();
+        both.nodes = nodes + other.nodes;
+        both.edges = edges + other.edges;
+        both.sum = sum + other.sum;
+        return both;
+    }
+
     boolean matches(GraphChecksum other) {
         return nodes == other.nodes && edges == other.edges && sum == other.sum;
     }

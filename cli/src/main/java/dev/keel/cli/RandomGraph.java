@@ -3,6 +3,8 @@ package dev.keel.cli;
 import dev.keel.graph.EdgeState;
 import dev.keel.graph.GraphVisitor;
 import dev.keel.graph.NodeState;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import org.jooq.JSONB;
 
@@ -50,21 +52,61 @@ final class RandomGraph {
 
     /** Sends every node, then every edge, to {@code sink}. */
     void generate(GraphVisitor sink) {
-        SplittableRandom random = new SplittableRandom(seed);
-        for (long id = 1; id <= nodes; id++) {
-            boolean visited = random.nextInt(4) != 0;
-            Float distance = visited ? (float) random.nextInt(1, 64) : null;
-            Long parent = visited && id > 1 ? 1 + random.nextLong(id - 1) : null;
-            sink.node(new NodeState(id, random.nextFloat(), GROUPS[(int) (id % GROUPS.length)], visited, distance,
-                    parent));
-        }
-        for (long i = 0; i < edges; i++) {
-            long from = 1 + random.nextLong(nodes);
-            long to = 1 + random.nextLong(nodes - 1);
-            if (to >= from) {
-                to++; // no self-loops: skip over from
+        nodeRows().forEach(sink::node);
+        edgeRows().forEach(sink::edge);
+    }
+
+    /** The nodes, from a random stream of their own, so nodes and edges can be produced side by side. */
+    Iterable<NodeState> nodeRows() {
+        return () -> new Iterator<>() {
+            private final SplittableRandom random = new SplittableRandom(seed);
+            private long id = 1;
+
+            @Override
+            public boolean hasNext() {
+                return id <= nodes;
             }
-            sink.edge(new EdgeState(from, to, TYPES[random.nextInt(TYPES.length)], random.nextDouble(), null));
-        }
+
+            @Override
+            public NodeState next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                boolean visited = random.nextInt(4) != 0;
+                Float distance = visited ? (float) random.nextInt(1, 64) : null;
+                Long parent = visited && id > 1 ? 1 + random.nextLong(id - 1) : null;
+                NodeState n = new NodeState(id, random.nextFloat(), GROUPS[(int) (id % GROUPS.length)], visited,
+                        distance, parent);
+                id++;
+                return n;
+            }
+        };
+    }
+
+    /** The edges: between distinct random nodes, never a self-loop. */
+    Iterable<EdgeState> edgeRows() {
+        return () -> new Iterator<>() {
+            private final SplittableRandom random = new SplittableRandom(~seed * 0x9E3779B97F4A7C15L);
+            private long i;
+
+            @Override
+            public boolean hasNext() {
+                return i < edges;
+            }
+
+            @Override
+            public EdgeState next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                i++;
+                long from = 1 + random.nextLong(nodes);
+                long to = 1 + random.nextLong(nodes - 1);
+                if (to >= from) {
+                    to++; // skip over from
+                }
+                return new EdgeState(from, to, TYPES[random.nextInt(TYPES.length)], random.nextDouble(), null);
+            }
+        };
     }
 }

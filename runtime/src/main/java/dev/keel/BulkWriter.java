@@ -128,6 +128,11 @@ public final class BulkWriter<R extends TableRecord<R>> {
     /** Loads the stream, closing it afterwards. */
     public BulkResult load(Stream<? extends R> rows) {
         Objects.requireNonNull(rows, "rows");
+        if (options.tx() == null && keel.hasOpenTransaction()) {
+            rows.close();
+            throw new IllegalStateException("A transaction is open on this thread; pass it with "
+                    + "keel.bulk(table).in(tx) so the load joins it");
+        }
         try (rows) {
             return new BulkEngine<>(keel, table, options, keel.tableShapes(), keel.metrics()).load(rows.iterator());
         }

@@ -252,6 +252,11 @@ public final class Keel implements AutoCloseable {
         return config;
     }
 
+    /** Whether this thread has a transaction of this Keel open. */
+    boolean hasOpenTransaction() {
+        return current.get() != null;
+    }
+
     void unbind(Tx tx) {
         if (current.get() == tx) {
             current.remove();

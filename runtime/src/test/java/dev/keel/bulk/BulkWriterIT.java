@@ -252,6 +252,13 @@ class BulkWriterIT {
                 .containsExactly(-1L, 10L, 11L, 12L, 13L, 14L);
     }
 
+    @Test
+    void aLoadWithoutInOnAThreadWithAnOpenTransactionIsRefused() {
+        keel.transaction(tx -> assertThatThrownBy(() -> keel.bulk(NARROW).load(narrow(0, 3)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(".in(tx)"));
+        assertThat(keel.dsl().fetchCount(NARROW)).isZero();
+    }
+
     // ---- validation before sending ----------------------------------------------------------------------------
 
     @ParameterizedTest

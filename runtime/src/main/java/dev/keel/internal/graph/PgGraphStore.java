@@ -18,7 +18,6 @@ import dev.keel.internal.bulk.BadValue;
 import dev.keel.internal.db.tables.records.GraphSnapshotsRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;

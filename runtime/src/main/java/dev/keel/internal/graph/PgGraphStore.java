@@ -4,7 +4,6 @@ import static dev.keel.internal.db.Tables.GRAPH_SNAPSHOTS;
 
 import dev.keel.KeelException;
 import dev.keel.error.InvalidInputException;
-import dev.keel.error.NotFoundException;
 import dev.keel.graph.EdgeState;
 import dev.keel.graph.GraphSnapshot;
 import dev.keel.graph.GraphStore;
@@ -20,7 +19,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,15 +30,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyOut;
 
 /** The graph store on PostgreSQL; see {@link GraphStore} and {@link Staging} for how a save works. */
 public final class PgGraphStore implements GraphStore, AutoCloseable {
@@ -49,6 +44,7 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
     private final DataSource pool;
     private final MetricsCollector metrics;
     private final DSLContext dsl;
+    private final SnapshotReader reader;
     /** Runs the second connection's half of a save; daemon threads, created on demand, idle ones expire. */
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "keel-graph-" + THREADS.incrementAndGet());
@@ -67,6 +63,7 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
         this.saves = new Semaphore(Math.max(1, maxPoolSize / 2), true);
         this.metrics = metrics;
         this.dsl = DSL.using(pool, SQLDialect.POSTGRES);
+        this.reader = new SnapshotReader(pool, metrics);
     }
 
     // ---- saving -----------------------------------------------------------------------------------------------
@@ -143,7 +140,7 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
         JSONB meta = checkHeader(name, algorithm, metadata);
         acquireSaveSlot(name);
         try {
-            return new Writer(Staging.open(pool, executor, name, algorithm, meta), saves);
+            return new StreamingWriter(Staging.open(pool, executor, name, algorithm, meta), saves);
         } catch (RuntimeException | Error e) {
             saves.release();
             throw e;
@@ -155,7 +152,7 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
         checkName(algorithm, "algorithm");
         JSONB meta = metadata == null ? JSONB.valueOf("{}") : metadata;
         try {
-            Staging.checkObject(meta.data(), "metadata");
+            SnapshotRows.checkObject(meta.data(), "metadata");
         } catch (BadValue e) {
             throw new InvalidInputException("graph snapshot " + name + ": " + e.getMessage(), "metadata");
         }
@@ -170,7 +167,7 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
         }
     }
 
-    private static RuntimeException propagate(String op, Throwable t) {
+    static RuntimeException propagate(String op, Throwable t) {
         if (t instanceof KeelException k) {
             return k;
         }
@@ -189,184 +186,16 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
         return new KeelException(op + " failed: " + t, null, t);
     }
 
-    /** A streaming save fed from one thread. */
-    private static final class Writer implements SnapshotWriter {
-        private final Staging staging;
-        private final Semaphore slot;
-        private boolean done;
-
-        Writer(Staging staging, Semaphore slot) {
-            this.staging = staging;
-            this.slot = slot;
-        }
-
-        @Override
-        public void node(NodeState node) {
-            ensureOpen();
-            try {
-                staging.node(Objects.requireNonNull(node, "node"));
-            } catch (SQLException | RuntimeException e) {
-                throw fail(e);
-            }
-        }
-
-        @Override
-        public void edge(EdgeState edge) {
-            ensureOpen();
-            try {
-                staging.edge(Objects.requireNonNull(edge, "edge"));
-            } catch (SQLException | RuntimeException e) {
-                throw fail(e);
-            }
-        }
-
-        @Override
-        public long rowsWritten() {
-            return staging.nodeCount() + staging.edgeCount();
-        }
-
-        @Override
-        public SnapshotInfo commit() {
-            ensureOpen();
-            try {
-                return staging.publish();
-            } finally {
-                close();
-            }
-        }
-
-        @Override
-        public void close() {
-            if (!done) {
-                done = true;
-                try {
-                    staging.close();
-                } finally {
-                    slot.release();
-                }
-            }
-        }
-
-        private RuntimeException fail(Exception e) {
-            close();
-            return propagate("save graph snapshot " + staging.name, e);
-        }
-
-        private void ensureOpen() {
-            if (done) {
-                throw new IllegalStateException("this snapshot writer is closed");
-            }
-        }
-    }
-
     // ---- reading ----------------------------------------------------------------------------------------------
 
     @Override
     public GraphSnapshot load(UUID id) {
-        ArrayList<NodeState> nodes = new ArrayList<>();
-        ArrayList<EdgeState> edges = new ArrayList<>();
-        SnapshotInfo[] header = new SnapshotInfo[1];
-        stream(id, new GraphVisitor() {
-            @Override
-            public void header(SnapshotInfo info) {
-                header[0] = info;
-                nodes.ensureCapacity((int) Math.min(info.nodeCount(), Integer.MAX_VALUE - 8));
-                edges.ensureCapacity((int) Math.min(info.edgeCount(), Integer.MAX_VALUE - 8));
-            }
-
-            @Override
-            public void node(NodeState node) {
-                nodes.add(node);
-            }
-
-            @Override
-            public void edge(EdgeState edge) {
-                edges.add(edge);
-            }
-        });
-        SnapshotInfo info = header[0];
-        return new GraphSnapshot(info, info.name(), info.algorithm(), info.metadata(), nodes, edges);
+        return reader.load(id);
     }
 
     @Override
     public void stream(UUID id, GraphVisitor visitor) {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(visitor, "visitor");
-        String op = "load graph snapshot " + id;
-        long started = System.nanoTime();
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
-            CopyOut[] active = new CopyOut[1];
-            try {
-                SnapshotInfo info = DSL.using(c, SQLDialect.POSTGRES).selectFrom(GRAPH_SNAPSHOTS)
-                        .where(GRAPH_SNAPSHOTS.ID.eq(id)).fetchOptional().map(PgGraphStore::info)
-                        .orElseThrow(() -> new NotFoundException(op + ": no such snapshot"));
-                visitor.header(info);
-                String hex = id.toString().replace("-", "");
-                try (Statement st = c.createStatement()) {
-                    st.execute("SET LOCAL synchronize_seqscans = off"); // read rows in the order they were saved
-                }
-                CopyOut nodes = active[0] = copyOut(c, "COPY keel.graph_nodes_" + hex
-                        + " (node_id, activation_level, properties, visited, distance, parent) TO STDOUT (FORMAT binary)");
-                CopyReader r = new CopyReader(nodes);
-                while (r.nextRow() >= 0) {
-                    long nodeId = r.int64Field();
-                    float activation = r.float4Field();
-                    String properties = r.jsonbField();
-                    boolean visited = r.boolField();
-                    Float distance = r.float4OrNull();
-                    Long parent = r.int64OrNull();
-                    visitor.node(new NodeState(nodeId, activation, JSONB.valueOf(properties), visited, distance,
-                            parent));
-                }
-                CopyOut edges = active[0] = copyOut(c, "COPY keel.graph_edges_" + hex
-                        + " (from_node, to_node, edge_type, weight, properties) TO STDOUT (FORMAT binary)");
-                r = new CopyReader(edges);
-                while (r.nextRow() >= 0) {
-                    long from = r.int64Field();
-                    long to = r.int64Field();
-                    String type = r.textOrNull();
-                    double weight = r.float8Field();
-                    String properties = r.jsonbField();
-                    visitor.edge(new EdgeState(from, to, type, weight, JSONB.valueOf(properties)));
-                }
-                c.commit();
-                metrics.record(System.nanoTime() - started);
-            } catch (SQLException | RuntimeException | Error e) {
-                if (active[0] != null && active[0].isActive()) {
-                    discard(c); // stopped in the middle of a COPY: the session cannot be trusted for reuse
-                } else {
-                    c.rollback();
-                }
-                throw e;
-            }
-        } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                throw new NotFoundException(op + ": the snapshot was deleted while it was being read", e);
-            }
-            throw ErrorTranslator.translate(op, e);
-        } catch (org.jooq.exception.DataAccessException e) {
-            throw ErrorTranslator.translate(op, e);
-        }
-    }
-
-    private static CopyOut copyOut(Connection c, String sql) throws SQLException {
-        return c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
-    }
-
-    /** Closes the session behind {@code c} and takes it out of the pool. */
-    private void discard(Connection c) {
-        try {
-            // Close the socket first: the driver keeps the connection locked to the unfinished COPY.
-            c.unwrap(org.postgresql.jdbc.PgConnection.class).abort(Runnable::run);
-            if (pool.isWrapperFor(HikariDataSource.class)) {
-                pool.unwrap(HikariDataSource.class).evictConnection(c);
-            }
-        } catch (SQLException ignored) {
-            // already broken
-        }
+        reader.stream(id, visitor);
     }
 
     @Override
@@ -432,7 +261,7 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
         }
     }
 
-    private static SnapshotInfo info(GraphSnapshotsRecord r) {
+    static SnapshotInfo info(GraphSnapshotsRecord r) {
         return new SnapshotInfo(r.getId(), r.getName(), r.getAlgorithmName(), r.getMetadata(), r.getVersion(),
                 r.getNodeCount(), r.getEdgeCount(), r.getCreatedAt());
     }

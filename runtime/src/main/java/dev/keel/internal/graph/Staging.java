@@ -7,8 +7,6 @@ import dev.keel.graph.NodeState;
 import dev.keel.graph.SnapshotInfo;
 import dev.keel.internal.ErrorTranslator;
 import dev.keel.internal.bulk.BadValue;
-import dev.keel.internal.bulk.Codec;
-import dev.keel.internal.bulk.CopyBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,13 +28,12 @@ import org.slf4j.LoggerFactory;
  * yet partitions (so no index slows the load and nobody can see them); {@link #publish} then indexes and checks
  * them, and attaches both as partitions in the same transaction that inserts the snapshot's row. Until then, a
  * session advisory lock marks the tables as in use, so a later save can tell them from the leftovers of a process
- * that died (see {@link #dropLeftovers}).
+ * that died (see {@link StagingLeftovers}).
  */
 final class Staging implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Staging.class);
     /** First key of Keel's advisory locks ("KEEL"); the second is the snapshot id's hash. */
     static final int LOCK_SPACE = 0x4B45454C;
-    static final int MAX_JSON_BYTES = 16 * 1024 * 1024;
     private static final String NODE_COLUMNS =
             "snapshot_id, node_id, activation_level, properties, visited, distance, parent";
     private static final String EDGE_COLUMNS = "snapshot_id, from_node, to_node, edge_type, weight, properties";
@@ -91,7 +88,7 @@ final class Staging implements AutoCloseable {
             lock.setInt(2, id.hashCode());
             lock.execute();
         }
-        dropLeftovers(a);
+        StagingLeftovers.drop(a);
         String check = " CHECK (snapshot_id = '" + id + "')";
         a.setAutoCommit(false);
         b.setAutoCommit(false);
@@ -114,39 +111,13 @@ final class Staging implements AutoCloseable {
         if (aborted) {
             throw new CancellationSignal();
         }
-        long index = nodes.rows;
-        CopyBuffer buf = nodes.buf;
-        int mark = buf.size();
+        int mark = nodes.buf.size();
         try {
-            finite(n.activationLevel(), "activation level");
-            if (n.distance() != null) {
-                finite(n.distance(), "distance");
-            }
-            buf.int16(7);
-            uuid(buf);
-            buf.int32(8);
-            buf.int64(n.id());
-            buf.int32(4);
-            buf.int32(Float.floatToRawIntBits(n.activationLevel()));
-            jsonObject(n.properties(), buf);
-            buf.int32(1);
-            buf.int8(n.visited() ? 1 : 0);
-            if (n.distance() == null) {
-                buf.nullField();
-            } else {
-                buf.int32(4);
-                buf.int32(Float.floatToRawIntBits(n.distance()));
-            }
-            if (n.parent() == null) {
-                buf.nullField();
-            } else {
-                buf.int32(8);
-                buf.int64(n.parent());
-            }
+            SnapshotRows.node(n, id, nodes.buf);
         } catch (BadValue e) {
-            buf.truncate(mark);
+            nodes.buf.truncate(mark);
             aborted = true;
-            throw new InvalidInputException("graph snapshot " + name + ": node " + index + " (0-based, id "
+            throw new InvalidInputException("graph snapshot " + name + ": node " + nodes.rows + " (0-based, id "
                     + n.id() + "): " + e.getMessage(), "node");
         }
         nodes.endRow();
@@ -156,32 +127,13 @@ final class Staging implements AutoCloseable {
         if (aborted) {
             throw new CancellationSignal();
         }
-        long index = edges.rows;
-        CopyBuffer buf = edges.buf;
-        int mark = buf.size();
+        int mark = edges.buf.size();
         try {
-            finite(e.weight(), "weight");
-            buf.int16(6);
-            uuid(buf);
-            buf.int32(8);
-            buf.int64(e.from());
-            buf.int32(8);
-            buf.int64(e.to());
-            if (e.type() == null) {
-                buf.nullField();
-            } else {
-                Codec.checkText(e.type(), -1, "text");
-                int at = buf.beginField();
-                buf.utf8(e.type());
-                buf.endField(at);
-            }
-            buf.int32(8);
-            buf.int64(Double.doubleToRawLongBits(e.weight()));
-            jsonObject(e.properties(), buf);
+            SnapshotRows.edge(e, id, edges.buf);
         } catch (BadValue bad) {
-            buf.truncate(mark);
+            edges.buf.truncate(mark);
             aborted = true;
-            throw new InvalidInputException("graph snapshot " + name + ": edge " + index + " (0-based, "
+            throw new InvalidInputException("graph snapshot " + name + ": edge " + edges.rows + " (0-based, "
                     + e.from() + " -> " + e.to() + "): " + bad.getMessage(), "edge");
         }
         edges.endRow();
@@ -193,43 +145,6 @@ final class Staging implements AutoCloseable {
 
     long edgeCount() {
         return edges.rows;
-    }
-
-    private void uuid(CopyBuffer buf) {
-        buf.int32(16);
-        buf.int64(id.getMostSignificantBits());
-        buf.int64(id.getLeastSignificantBits());
-    }
-
-    private static void finite(double v, String what) throws BadValue {
-        if (!Double.isFinite(v)) {
-            throw new BadValue(what + " " + v + " is not a finite number");
-        }
-    }
-
-    private static void jsonObject(JSONB json, CopyBuffer buf) throws BadValue {
-        String data = json.data();
-        if (!"{}".equals(data)) {
-            checkObject(data, "properties");
-        }
-        int at = buf.beginField();
-        buf.int8(1);
-        buf.utf8(data);
-        buf.endField(at);
-        if (buf.size() - at - 5 > MAX_JSON_BYTES) {
-            throw new BadValue("properties are larger than the " + MAX_JSON_BYTES + "-byte limit");
-        }
-    }
-
-    static void checkObject(String data, String what) throws BadValue {
-        try {
-            Codec.checkJson(data, MAX_JSON_BYTES, true);
-        } catch (BadValue e) {
-            throw new BadValue(what + ": " + e.getMessage());
-        }
-        if (data.isBlank() || data.strip().charAt(0) != '{') {
-            throw new BadValue(what + " must be a JSON object");
-        }
     }
 
     // ---- publishing -------------------------------------------------------------------------------------------
@@ -445,48 +360,6 @@ final class Staging implements AutoCloseable {
         } catch (SQLException e) {
             LOG.warn("Could not drop staging tables {}; the next save removes them: {}", String.join(", ", tables),
                     e.getMessage());
-        }
-    }
-
-    /**
-     * Drops staging tables whose save died before publishing: unattached tables named like a snapshot's
-     * partitions whose advisory lock nobody holds.
-     */
-    static void dropLeftovers(Connection c) throws SQLException {
-        java.util.List<String> hexes = new java.util.ArrayList<>();
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("""
-                     SELECT DISTINCT substring(c.relname from '[0-9a-f]{32}$')
-                       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                      WHERE n.nspname = 'keel' AND c.relkind = 'r' AND NOT c.relispartition
-                        AND c.relname ~ '^graph_(nodes|edges)_[0-9a-f]{32}$'
-                     """)) {
-            while (rs.next()) {
-                hexes.add(rs.getString(1));
-            }
-        }
-        for (String hex : hexes) {
-            UUID owner = UUID.fromString(hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5"));
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
-                lock.setInt(1, LOCK_SPACE);
-                lock.setInt(2, owner.hashCode());
-                try (ResultSet rs = lock.executeQuery()) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        continue; // a save in progress
-                    }
-                }
-            }
-            try (Statement st = c.createStatement()) {
-                st.execute("DROP TABLE IF EXISTS keel.graph_nodes_" + hex + ", keel.graph_edges_" + hex);
-                LOG.info("Dropped staging tables of an unfinished graph save ({})", hex);
-            } finally {
-                try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
-                    unlock.setInt(1, LOCK_SPACE);
-                    unlock.setInt(2, owner.hashCode());
-                    unlock.execute();
-                }
-            }
         }
     }
 

@@ -1,0 +1,106 @@
+package dev.keel.internal.graph;
+
+import dev.keel.graph.EdgeState;
+import dev.keel.graph.NodeState;
+import dev.keel.internal.bulk.BadValue;
+import dev.keel.internal.bulk.Codec;
+import dev.keel.internal.bulk.CopyBuffer;
+import java.util.UUID;
+import org.jooq.JSONB;
+
+/** Checks and encodes one node or edge as a binary COPY row of its snapshot's staging table. */
+final class SnapshotRows {
+    /** Cap on one properties or metadata document, in bytes. */
+    static final int MAX_JSON_BYTES = 16 * 1024 * 1024;
+
+    private SnapshotRows() {
+    }
+
+    /** Columns: snapshot_id, node_id, activation_level, properties, visited, distance, parent. */
+    static void node(NodeState n, UUID snapshot, CopyBuffer buf) throws BadValue {
+        finite(n.activationLevel(), "activation level");
+        if (n.distance() != null) {
+            finite(n.distance(), "distance");
+        }
+        buf.int16(7);
+        uuid(snapshot, buf);
+        buf.int32(8);
+        buf.int64(n.id());
+        buf.int32(4);
+        buf.int32(Float.floatToRawIntBits(n.activationLevel()));
+        jsonObject(n.properties(), buf);
+        buf.int32(1);
+        buf.int8(n.visited() ? 1 : 0);
+        if (n.distance() == null) {
+            buf.nullField();
+        } else {
+            buf.int32(4);
+            buf.int32(Float.floatToRawIntBits(n.distance()));
+        }
+        if (n.parent() == null) {
+            buf.nullField();
+        } else {
+            buf.int32(8);
+            buf.int64(n.parent());
+        }
+    }
+
+    /** Columns: snapshot_id, from_node, to_node, edge_type, weight, properties. */
+    static void edge(EdgeState e, UUID snapshot, CopyBuffer buf) throws BadValue {
+        finite(e.weight(), "weight");
+        buf.int16(6);
+        uuid(snapshot, buf);
+        buf.int32(8);
+        buf.int64(e.from());
+        buf.int32(8);
+        buf.int64(e.to());
+        if (e.type() == null) {
+            buf.nullField();
+        } else {
+            Codec.checkText(e.type(), -1, "text");
+            int at = buf.beginField();
+            buf.utf8(e.type());
+            buf.endField(at);
+        }
+        buf.int32(8);
+        buf.int64(Double.doubleToRawLongBits(e.weight()));
+        jsonObject(e.properties(), buf);
+    }
+
+    private static void uuid(UUID id, CopyBuffer buf) {
+        buf.int32(16);
+        buf.int64(id.getMostSignificantBits());
+        buf.int64(id.getLeastSignificantBits());
+    }
+
+    private static void finite(double v, String what) throws BadValue {
+        if (!Double.isFinite(v)) {
+            throw new BadValue(what + " " + v + " is not a finite number");
+        }
+    }
+
+    private static void jsonObject(JSONB json, CopyBuffer buf) throws BadValue {
+        String data = json.data();
+        if (!"{}".equals(data)) {
+            checkObject(data, "properties");
+        }
+        int at = buf.beginField();
+        buf.int8(1);
+        buf.utf8(data);
+        buf.endField(at);
+        if (buf.size() - at - 5 > MAX_JSON_BYTES) {
+            throw new BadValue("properties are larger than the " + MAX_JSON_BYTES + "-byte limit");
+        }
+    }
+
+    static void checkObject(String data, String what) throws BadValue {
+        try {
+            Codec.checkJson(data, MAX_JSON_BYTES, true);
+        } catch (BadValue e) {
+            throw new BadValue(what + ": " + e.getMessage());
+        }
+        if (data.isBlank() || data.strip().charAt(0) != '{') {
+            throw new BadValue(what + " must be a JSON object");
+        }
+    }
+}

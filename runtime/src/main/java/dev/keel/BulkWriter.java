@@ -5,8 +5,6 @@ import dev.keel.internal.bulk.BulkOptions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
@@ -131,7 +129,7 @@ public final class BulkWriter<R extends TableRecord<R>> {
     public BulkResult load(Stream<? extends R> rows) {
         Objects.requireNonNull(rows, "rows");
         try (rows) {
-            return new BulkEngine<>(keel, table, options).load(rows.iterator());
+            return new BulkEngine<>(keel, table, options, keel.tableShapes(), keel.metrics()).load(rows.iterator());
         }
     }
 

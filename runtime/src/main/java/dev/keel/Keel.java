@@ -58,7 +58,8 @@ public final class Keel implements AutoCloseable {
     private final ThreadLocal<Tx> current = new ThreadLocal<>();
     private final HealthProbe health;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final dev.keel.graph.GraphStore graphs = new dev.keel.internal.graph.PgGraphStore(this);
+    private final dev.keel.internal.bulk.TableShapes tableShapes = new dev.keel.internal.bulk.TableShapes();
+    private final dev.keel.graph.GraphStore graphs;
 
     Keel(KeelConfig config) {
         this.config = config;
@@ -80,6 +81,7 @@ public final class Keel implements AutoCloseable {
         this.pool = new HikariDataSource(hikari(config, props));
         this.dsl = DSL.using(configuration(new GuardedConnectionProvider()));
         this.health = new HealthProbe(this::dsl, this::poolStats, config.acquireTimeout());
+        this.graphs = new dev.keel.internal.graph.PgGraphStore(pool, metrics);
         LOG.info("Keel started: {}", config);
     }
 
@@ -230,6 +232,10 @@ public final class Keel implements AutoCloseable {
     /** The Hikari pool, e.g. to attach Hikari's own Micrometer tracker. */
     HikariDataSource hikari() {
         return pool;
+    }
+
+    dev.keel.internal.bulk.TableShapes tableShapes() {
+        return tableShapes;
     }
 
     MetricsCollector metrics() {

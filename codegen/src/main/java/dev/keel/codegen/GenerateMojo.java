@@ -38,6 +38,13 @@ public class GenerateMojo extends AbstractKeelMojo {
     @Parameter(property = "keel.codegen.skip", defaultValue = "false")
     boolean skip;
 
+    /**
+     * Add the output to the test sources instead of the main sources, for classes that only tests use (bind the
+     * execution to the {@code generate-test-sources} phase and give it its own {@code outputDirectory}).
+     */
+    @Parameter(property = "keel.codegen.testSources", defaultValue = "false")
+    boolean testSources;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
@@ -65,6 +72,10 @@ public class GenerateMojo extends AbstractKeelMojo {
         } catch (RuntimeException e) {
             throw new MojoExecutionException("Keel codegen failed: " + e.getMessage(), e);
         }
-        project.addCompileSourceRoot(outputDirectory.getAbsolutePath());
+        if (testSources) {
+            project.addTestCompileSourceRoot(outputDirectory.getAbsolutePath());
+        } else {
+            project.addCompileSourceRoot(outputDirectory.getAbsolutePath());
+        }
     }
 }

@@ -13,7 +13,7 @@ import org.jooq.JSONB;
 
 /** The graph store on PostgreSQL. */
 public final class PgGraphStore implements GraphStore {
-    public PgGraphStore(Keel keel) {
+    public PgGraphStore(javax.sql.DataSource pool, dev.keel.internal.MetricsCollector metrics) {
     }
 
     @Override public UUID save(GraphSnapshot snapshot) { throw new UnsupportedOperationException(); }

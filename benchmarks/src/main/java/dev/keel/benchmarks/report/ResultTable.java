@@ -71,7 +71,7 @@ public final class ResultTable {
             return;
         }
         Optional<Figure> base = find(Method.JDBC_COMMIT, "", 0);
-        out.append("\n### Transactions, each writing one row (ratio of time to ").append("plain JDBC").append(")\n\n");
+        out.append("\n### Transactions, each writing one row: time per transaction (× plain JDBC's time)\n\n");
         out.append("| method | ms per transaction | tx/s |\n|---|---:|---:|\n");
         for (Method m : Method.values()) {
             Optional<Figure> f = find(m, "", 0);

@@ -8,6 +8,7 @@ import dev.keel.internal.ErrorTranslator;
 import dev.keel.internal.HealthProbe;
 import dev.keel.internal.KeelConfig;
 import dev.keel.internal.MetricsCollector;
+import dev.keel.internal.MicrometerBinding;
 import dev.keel.internal.Migrator;
 import dev.keel.internal.Retrier;
 import dev.keel.internal.StartupWait;
@@ -57,9 +58,10 @@ public final class Keel implements AutoCloseable {
     private final DSLContext dsl;
     private final ThreadLocal<Tx> current = new ThreadLocal<>();
     private final HealthProbe health;
+    private final Runnable unbindMeters;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final dev.keel.internal.bulk.TableShapes tableShapes = new dev.keel.internal.bulk.TableShapes();
-    private final dev.keel.graph.GraphStore graphs;
+    private final dev.keel.internal.graph.PgGraphStore graphs;
 
     Keel(KeelConfig config) {
         this.config = config;
@@ -81,7 +83,8 @@ public final class Keel implements AutoCloseable {
         this.pool = new HikariDataSource(hikari(config, props));
         this.dsl = DSL.using(configuration(new GuardedConnectionProvider()));
         this.health = new HealthProbe(this::dsl, this::poolStats, config.acquireTimeout());
-        this.graphs = new dev.keel.internal.graph.PgGraphStore(pool, metrics);
+        this.graphs = new dev.keel.internal.graph.PgGraphStore(pool, config.maxPoolSize(), metrics);
+        this.unbindMeters = bindMeters(config);
         LOG.info("Keel started: {}", config);
     }
 
@@ -215,7 +218,10 @@ public final class Keel implements AutoCloseable {
         return health.monitor(interval, listener);
     }
 
-    /** Counters since start. */
+    /**
+     * Counters since start. For Micrometer, give the registry to {@link KeelBuilder#meterRegistry(Object)} or bind
+     * a {@link dev.keel.metrics.KeelMeterBinder}.
+     */
     public KeelMetrics metricsSnapshot() {
         return metrics.snapshot(poolStats());
     }
@@ -229,7 +235,7 @@ public final class Keel implements AutoCloseable {
                 mx.getThreadsAwaitingConnection(), config.maxPoolSize());
     }
 
-    /** The Hikari pool, e.g. to attach Hikari's own Micrometer tracker. */
+    /** The Hikari pool. */
     HikariDataSource hikari() {
         return pool;
     }
@@ -257,7 +263,24 @@ public final class Keel implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             health.close();
+            unbindMeters.run();
+            graphs.close();
             pool.close();
+        }
+    }
+
+    /** Keel's meters, when the builder was given a registry; Micrometer is touched only then. */
+    private Runnable bindMeters(KeelConfig config) {
+        if (config.meterRegistry() == null) {
+            return () -> { };
+        }
+        try {
+            return MicrometerBinding.bind(this, config.meterRegistry(), config.poolName());
+        } catch (RuntimeException | LinkageError e) {
+            health.close();
+            graphs.close();
+            pool.close();
+            throw e;
         }
     }
 
@@ -316,7 +339,11 @@ public final class Keel implements AutoCloseable {
 
     private static HikariConfig hikari(KeelConfig config, Properties props) {
         HikariConfig h = new HikariConfig();
-        h.setPoolName("keel");
+        h.setPoolName(config.poolName());
+        if (config.meterRegistry() != null) {
+            // Hikari takes a tracker only before its pool starts (see KeelBuilder.meterRegistry).
+            h.setMetricsTrackerFactory(MicrometerBinding.poolTracker(config.meterRegistry()));
+        }
         h.setJdbcUrl(config.jdbcUrl());
         h.setDataSourceProperties(props);
         h.setMaximumPoolSize(config.maxPoolSize());

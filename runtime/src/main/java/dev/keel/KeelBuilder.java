@@ -14,6 +14,8 @@ import java.util.Objects;
  * Not thread-safe; use one builder per thread.
  */
 public final class KeelBuilder {
+    private static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
+
     private String url;
     private String urlSetting = "jdbcUrl";
     private String user;
@@ -32,6 +34,8 @@ public final class KeelBuilder {
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private final List<RetryListener> retryListeners = new ArrayList<>();
     private String applicationName = "keel";
+    private String poolName = "keel";
+    private Object meterRegistry;
     private final List<String> problems = new ArrayList<>();
 
     KeelBuilder() {
@@ -148,6 +152,41 @@ public final class KeelBuilder {
         return this;
     }
 
+    /**
+     * The connection pool's name (default {@code keel}): it appears in the pool's log lines and as the {@code pool}
+     * tag of the meters {@link #meterRegistry(Object)} registers. Keel instances that share a registry need
+     * different names. Letters, digits, {@code . _ -}, at most 64 characters.
+     */
+    public KeelBuilder poolName(String name) {
+        this.poolName = name;
+        return this;
+    }
+
+    /**
+     * Publishes metrics to a Micrometer {@code io.micrometer.core.instrument.MeterRegistry}:
+     * <ul>
+     *   <li>HikariCP's own Micrometer tracker ({@code hikaricp.connections*}: active, idle, pending, acquire, usage
+     *       and creation times, timeouts), installed on the pool's configuration before the pool starts, so it sees
+     *       every connection from the first one. Hikari accepts a tracker only before its pool starts (and
+     *       afterwards once at most), which is why this is a build-time setting rather than something to attach
+     *       to a running Keel;</li>
+     *   <li>Keel's own meters ({@code keel.*}), as registered by {@code dev.keel.metrics.KeelMeterBinder}.</li>
+     * </ul>
+     * Both sets carry the tag {@code pool} = {@link #poolName(String)} and are removed from the registry when
+     * Keel is closed.
+     *
+     * <p>The parameter is typed {@code Object} so that Keel runs without Micrometer on the classpath: Micrometer
+     * classes are loaded only when a registry is given. Anything but a {@code MeterRegistry} fails in
+     * {@link #build()}. For a Keel built without a registry, bind {@code new KeelMeterBinder(keel)} yourself
+     * (Keel's meters only).
+     *
+     * @param registry a {@code MeterRegistry}, or {@code null} for none (the default)
+     */
+    public KeelBuilder meterRegistry(Object registry) {
+        this.meterRegistry = registry;
+        return this;
+    }
+
     /** Records a problem found while reading the environment; reported by {@link #build()}. */
     KeelBuilder problem(String problem) {
         problems.add(problem);
@@ -189,13 +228,29 @@ public final class KeelBuilder {
         if (retryPolicy == null) {
             errors.add("retryPolicy must not be null (use RetryPolicy.none())");
         }
+        if (poolName == null || !poolName.matches("[A-Za-z0-9_.-]{1,64}")) {
+            errors.add("poolName: '" + poolName + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        if (meterRegistry != null && !isMeterRegistry(meterRegistry.getClass())) {
+            errors.add("meterRegistry must be an " + METER_REGISTRY + ", was " + meterRegistry.getClass().getName());
+        }
         if (!errors.isEmpty()) {
             throw new InvalidInputException("Invalid Keel configuration: " + String.join("; ", errors), "configuration");
         }
         return new KeelConfig(parsed.jdbcUrl(), user != null ? user : parsed.user(),
                 password != null ? password : parsed.password(), maxPoolSize, minIdle, acquireTimeout, idleTimeout,
                 maxLifetime, leakDetectionThreshold, statementTimeout, startupTimeout, migrate, List.copyOf(locations),
-                userSchema, retryPolicy, List.copyOf(retryListeners), applicationName);
+                userSchema, retryPolicy, List.copyOf(retryListeners), applicationName, poolName, meterRegistry);
+    }
+
+    /** By class name, so that checking does not load Micrometer (MeterRegistry is an abstract class). */
+    private static boolean isMeterRegistry(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(METER_REGISTRY)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void range(List<String> errors, String name, int value, int min, int max) {

@@ -10,7 +10,7 @@ import org.jooq.JSONB;
  *
  * @param info  null before the snapshot is saved; the stored header after {@link GraphStore#load}
  * @param name  the snapshot series' name; versions count up per name
- * @param algorithm the algorithm that produced it, or null
+ * @param algorithm the algorithm that produced it (1–200 characters)
  * @param metadata  free-form JSON object; never null
  */
 public record GraphSnapshot(SnapshotInfo info, String name, String algorithm, JSONB metadata,

@@ -9,12 +9,31 @@ import org.jooq.JSONB;
  * Graph snapshots in PostgreSQL: each snapshot's nodes and edges are bulk-loaded into their own partitions,
  * indexed, checked and attached in one step, so a snapshot is either wholly visible or not at all.
  * Obtain one from {@code keel.graphs()}; it is thread-safe.
+ *
+ * <p>What a save checks, before anything becomes visible: the name and algorithm are 1–200 characters;
+ * metadata and properties are JSON objects within the size cap; activation levels, distances and weights are
+ * finite; node ids are unique; every edge's ends are nodes of the snapshot. A failed check throws
+ * {@link dev.keel.error.InvalidInputException} naming the node or edge (0-based, in input order) and stores
+ * nothing. Versions count up per name, and concurrent saves of one name get distinct versions.
+ *
+ * <p>A save uses two pooled connections at once (so the pool needs at least two), and at most half the pool's
+ * connections save at a time; further saves wait their turn. A load uses one connection.
  */
 public interface GraphStore {
     /** Saves a whole snapshot and returns its id; its version is one more than the name's latest. */
     UUID save(GraphSnapshot snapshot);
 
-    /** Starts a streaming save; see {@link SnapshotWriter}. */
+    /**
+     * Saves a snapshot read from two sources, nodes and edges, which are loaded side by side on two connections
+     * with bounded memory; each source is iterated once. The fastest way to store a graph larger than memory.
+     */
+    SnapshotInfo save(String name, String algorithm, JSONB metadata, Iterable<NodeState> nodes,
+                      Iterable<EdgeState> edges);
+
+    /**
+     * Starts a streaming save that accepts nodes and edges in any order from one thread; see
+     * {@link SnapshotWriter}.
+     */
     SnapshotWriter writer(String name, String algorithm, JSONB metadata);
 
     /**

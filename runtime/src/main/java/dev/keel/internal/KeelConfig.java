@@ -8,6 +8,9 @@ import java.util.List;
 /**
  * Keel's validated, frozen configuration: the one type that holds the pool settings and everything else
  * {@code Keel.builder()} collects. Built only by the builder, which checks every value first.
+ *
+ * <p>{@code meterRegistry} is a Micrometer {@code MeterRegistry} or {@code null}; it is typed {@code Object} so that
+ * this type, and everything on Keel's normal path, loads without Micrometer on the classpath.
  */
 public record KeelConfig(
         String jdbcUrl,
@@ -26,7 +29,9 @@ public record KeelConfig(
         String userSchema,
         RetryPolicy retryPolicy,
         List<RetryListener> retryListeners,
-        String applicationName) {
+        String applicationName,
+        String poolName,
+        Object meterRegistry) {
 
     @Override
     public String toString() {
@@ -35,6 +40,7 @@ public record KeelConfig(
                 + ", acquireTimeout=" + acquireTimeout + ", idleTimeout=" + idleTimeout + ", maxLifetime=" + maxLifetime
                 + ", leakDetectionThreshold=" + leakDetectionThreshold + ", statementTimeout=" + statementTimeout
                 + ", startupTimeout=" + startupTimeout + ", migrate=" + migrate + ", extraLocations=" + extraLocations
-                + ", retryPolicy=" + retryPolicy + "]";
+                + ", retryPolicy=" + retryPolicy + ", poolName=" + poolName
+                + ", meterRegistry=" + (meterRegistry == null ? "none" : meterRegistry.getClass().getName()) + "]";
     }
 }

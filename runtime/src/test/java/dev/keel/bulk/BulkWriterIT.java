@@ -376,6 +376,29 @@ class BulkWriterIT {
         assertThat(keel.bulk(NARROW).load(List.of()).rows()).isZero();
     }
 
+    @Test
+    void readmeExample() {
+        List<NarrowRecord> records = narrow(0, 10_000);
+        List<ItemsRecord> items = List.of(new ItemsRecord().setSku("a-1").setQty(3));
+        // readme:start bulk
+        BulkResult r = keel.bulk(NARROW).load(records);        // AUTO: COPY here, multi-row INSERT for small loads
+        System.out.printf("%d rows by %s in %s%n", r.rows(), r.strategy(), r.elapsed());
+
+        keel.transaction(tx -> keel.bulk(NARROW).in(tx)         // join a transaction: all or nothing with it
+                .strategy(BulkStrategy.COPY)
+                .progress(n -> System.out.println(n + " rows sent"))
+                .load(Stream.of(new NarrowRecord(-1L, "streamed", 0.5))));
+
+        keel.bulk(ITEMS)                                         // the generated id and total are left to PostgreSQL
+                .onConflictDoUpdate(ITEMS.SKU)                   // INSERT … ON CONFLICT (sku) DO UPDATE
+                .returning(item -> System.out.println("id " + item.getId()))
+                .load(items);
+        // readme:end bulk
+        assertThat(r.strategy()).isEqualTo(BulkStrategy.COPY);
+        assertThat(keel.dsl().fetchCount(NARROW)).isEqualTo(10_001);
+        assertThat(keel.dsl().fetchCount(ITEMS)).isEqualTo(1);
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     private static List<NarrowRecord> narrow(long from, int count) {

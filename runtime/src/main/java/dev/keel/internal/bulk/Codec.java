@@ -331,7 +331,7 @@ public abstract class Codec {
         }
     }
 
-    static void checkText(String s, int maxLength, String typeName) throws BadValue {
+    public static void checkText(String s, int maxLength, String typeName) throws BadValue {
         if (s.indexOf('\0') >= 0) {
             throw new BadValue("text contains a NUL character, which PostgreSQL cannot store");
         }

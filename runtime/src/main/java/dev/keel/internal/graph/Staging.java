@@ -1,0 +1,514 @@
+package dev.keel.internal.graph;
+
+import dev.keel.KeelException;
+import dev.keel.error.InvalidInputException;
+import dev.keel.graph.EdgeState;
+import dev.keel.graph.NodeState;
+import dev.keel.graph.SnapshotInfo;
+import dev.keel.internal.ErrorTranslator;
+import dev.keel.internal.bulk.BadValue;
+import dev.keel.internal.bulk.Codec;
+import dev.keel.internal.bulk.CopyBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.jooq.JSONB;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One snapshot being saved. Nodes and edges are copied, on two connections, into two fresh tables that are not
+ * yet partitions (so no index slows the load and nobody can see them); {@link #publish} then indexes and checks
+ * them, and attaches both as partitions in the same transaction that inserts the snapshot's row. Until then, a
+ * session advisory lock marks the tables as in use, so a later save can tell them from the leftovers of a process
+ * that died (see {@link #dropLeftovers}).
+ */
+final class Staging implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Staging.class);
+    /** First key of Keel's advisory locks ("KEEL"); the second is the snapshot id's hash. */
+    static final int LOCK_SPACE = 0x4B45454C;
+    static final int MAX_JSON_BYTES = 16 * 1024 * 1024;
+    private static final String NODE_COLUMNS =
+            "snapshot_id, node_id, activation_level, properties, visited, distance, parent";
+    private static final String EDGE_COLUMNS = "snapshot_id, from_node, to_node, edge_type, weight, properties";
+
+    final UUID id = UUID.randomUUID();
+    final String name;
+    final String algorithm;
+    final JSONB metadata;
+    final String nodesTable;
+    final String edgesTable;
+    private final Connection a;
+    private final Connection b;
+    private final ExecutorService executor;
+    private StageCopy nodes;
+    private StageCopy edges;
+    private boolean published;
+    volatile boolean aborted;
+
+    private Staging(String name, String algorithm, JSONB metadata, Connection a, Connection b,
+                    ExecutorService executor) {
+        this.name = name;
+        this.algorithm = algorithm;
+        this.metadata = metadata;
+        this.a = a;
+        this.b = b;
+        this.executor = executor;
+        String hex = id.toString().replace("-", "");
+        this.nodesTable = "keel.graph_nodes_" + hex;
+        this.edgesTable = "keel.graph_edges_" + hex;
+    }
+
+    /** Takes two connections, clears leftovers of dead saves, creates the staging tables and opens both COPYs. */
+    static Staging open(DataSource pool, ExecutorService executor, String name, String algorithm, JSONB metadata) {
+        Connection a = null;
+        Connection b = null;
+        try {
+            a = pool.getConnection();
+            b = pool.getConnection();
+            Staging s = new Staging(name, algorithm, metadata, a, b, executor);
+            s.start();
+            return s;
+        } catch (SQLException | RuntimeException e) {
+            release(a);
+            release(b);
+            throw e instanceof KeelException k ? k : ErrorTranslator.translate("save graph snapshot " + name, e);
+        }
+    }
+
+    private void start() throws SQLException {
+        try (PreparedStatement lock = a.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+            lock.setInt(1, LOCK_SPACE);
+            lock.setInt(2, id.hashCode());
+            lock.execute();
+        }
+        dropLeftovers(a);
+        String check = " CHECK (snapshot_id = '" + id + "')";
+        a.setAutoCommit(false);
+        b.setAutoCommit(false);
+        try (Statement st = a.createStatement()) {
+            st.execute("CREATE TABLE " + nodesTable + " (LIKE keel.graph_nodes INCLUDING DEFAULTS INCLUDING "
+                    + "CONSTRAINTS, CONSTRAINT snapshot_check" + check + ")");
+        }
+        try (Statement st = b.createStatement()) {
+            st.execute("CREATE TABLE " + edgesTable + " (LIKE keel.graph_edges INCLUDING DEFAULTS INCLUDING "
+                    + "CONSTRAINTS, CONSTRAINT snapshot_check" + check + ")");
+        }
+        // FREEZE: the tables are new in this transaction, so rows can be written already frozen.
+        nodes = new StageCopy(a, "COPY " + nodesTable + " (" + NODE_COLUMNS + ") FROM STDIN (FORMAT binary, FREEZE)");
+        edges = new StageCopy(b, "COPY " + edgesTable + " (" + EDGE_COLUMNS + ") FROM STDIN (FORMAT binary, FREEZE)");
+    }
+
+    // ---- rows -------------------------------------------------------------------------------------------------
+
+    void node(NodeState n) throws SQLException {
+        if (aborted) {
+            throw new CancellationSignal();
+        }
+        long index = nodes.rows;
+        CopyBuffer buf = nodes.buf;
+        int mark = buf.size();
+        try {
+            finite(n.activationLevel(), "activation level");
+            if (n.distance() != null) {
+                finite(n.distance(), "distance");
+            }
+            buf.int16(7);
+            uuid(buf);
+            buf.int32(8);
+            buf.int64(n.id());
+            buf.int32(4);
+            buf.int32(Float.floatToRawIntBits(n.activationLevel()));
+            jsonObject(n.properties(), buf);
+            buf.int32(1);
+            buf.int8(n.visited() ? 1 : 0);
+            if (n.distance() == null) {
+                buf.nullField();
+            } else {
+                buf.int32(4);
+                buf.int32(Float.floatToRawIntBits(n.distance()));
+            }
+            if (n.parent() == null) {
+                buf.nullField();
+            } else {
+                buf.int32(8);
+                buf.int64(n.parent());
+            }
+        } catch (BadValue e) {
+            buf.truncate(mark);
+            aborted = true;
+            throw new InvalidInputException("graph snapshot " + name + ": node " + index + " (0-based, id "
+                    + n.id() + "): " + e.getMessage(), "node");
+        }
+        nodes.endRow();
+    }
+
+    void edge(EdgeState e) throws SQLException {
+        if (aborted) {
+            throw new CancellationSignal();
+        }
+        long index = edges.rows;
+        CopyBuffer buf = edges.buf;
+        int mark = buf.size();
+        try {
+            finite(e.weight(), "weight");
+            buf.int16(6);
+            uuid(buf);
+            buf.int32(8);
+            buf.int64(e.from());
+            buf.int32(8);
+            buf.int64(e.to());
+            if (e.type() == null) {
+                buf.nullField();
+            } else {
+                Codec.checkText(e.type(), -1, "text");
+                int at = buf.beginField();
+                buf.utf8(e.type());
+                buf.endField(at);
+            }
+            buf.int32(8);
+            buf.int64(Double.doubleToRawLongBits(e.weight()));
+            jsonObject(e.properties(), buf);
+        } catch (BadValue bad) {
+            buf.truncate(mark);
+            aborted = true;
+            throw new InvalidInputException("graph snapshot " + name + ": edge " + index + " (0-based, "
+                    + e.from() + " -> " + e.to() + "): " + bad.getMessage(), "edge");
+        }
+        edges.endRow();
+    }
+
+    long nodeCount() {
+        return nodes.rows;
+    }
+
+    long edgeCount() {
+        return edges.rows;
+    }
+
+    private void uuid(CopyBuffer buf) {
+        buf.int32(16);
+        buf.int64(id.getMostSignificantBits());
+        buf.int64(id.getLeastSignificantBits());
+    }
+
+    private static void finite(double v, String what) throws BadValue {
+        if (!Double.isFinite(v)) {
+            throw new BadValue(what + " " + v + " is not a finite number");
+        }
+    }
+
+    private static void jsonObject(JSONB json, CopyBuffer buf) throws BadValue {
+        String data = json.data();
+        if (!"{}".equals(data)) {
+            checkObject(data, "properties");
+        }
+        int at = buf.beginField();
+        buf.int8(1);
+        buf.utf8(data);
+        buf.endField(at);
+        if (buf.size() - at - 5 > MAX_JSON_BYTES) {
+            throw new BadValue("properties are larger than the " + MAX_JSON_BYTES + "-byte limit");
+        }
+    }
+
+    static void checkObject(String data, String what) throws BadValue {
+        try {
+            Codec.checkJson(data, MAX_JSON_BYTES, true);
+        } catch (BadValue e) {
+            throw new BadValue(what + ": " + e.getMessage());
+        }
+        if (data.isBlank() || data.strip().charAt(0) != '{') {
+            throw new BadValue(what + " must be a JSON object");
+        }
+    }
+
+    // ---- publishing -------------------------------------------------------------------------------------------
+
+    /**
+     * Ends both COPYs, builds the indexes, checks node ids and edge ends, and attaches both tables with the
+     * snapshot's row, under the next version for the name.
+     */
+    SnapshotInfo publish() {
+        String op = "save graph snapshot " + name;
+        try {
+            long nodeRows = both(() -> nodes.finish(), () -> edges.finish())[0];
+            if (nodeRows != nodes.rows) {
+                throw new KeelException(op + ": PostgreSQL stored " + nodeRows + " of " + nodes.rows + " nodes",
+                        null, null);
+            }
+            both(() -> {
+                addPrimaryKey();
+                a.commit();
+                return 0L;
+            }, () -> {
+                try (Statement st = b.createStatement()) {
+                    st.execute("CREATE INDEX ON " + edgesTable + " (snapshot_id, from_node)");
+                }
+                b.commit();
+                return 0L;
+            });
+            if (edges.rows > 0) {
+                both(() -> dangling(a, "from_node"), () -> dangling(b, "to_node"));
+            }
+            SnapshotInfo info = attach();
+            published = true;
+            return info;
+        } catch (SQLException e) {
+            throw ErrorTranslator.translate(op, e);
+        }
+    }
+
+    private void addPrimaryKey() throws SQLException {
+        try (Statement st = a.createStatement()) {
+            st.execute("SAVEPOINT pk");
+            st.execute("ALTER TABLE " + nodesTable + " ADD PRIMARY KEY (snapshot_id, node_id)");
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) {
+                throw e;
+            }
+            try (Statement st = a.createStatement()) {
+                st.execute("ROLLBACK TO SAVEPOINT pk");
+                try (ResultSet rs = st.executeQuery("SELECT node_id FROM " + nodesTable
+                        + " GROUP BY node_id HAVING count(*) > 1 ORDER BY node_id LIMIT 1")) {
+                    String which = rs.next() ? " " + rs.getLong(1) : "";
+                    throw new InvalidInputException("graph snapshot " + name + ": node id" + which
+                            + " appears more than once; node ids must be unique within a snapshot", "node");
+                }
+            }
+        }
+    }
+
+    /** Fails when an edge's {@code end} names no node of the snapshot. */
+    private long dangling(Connection c, String end) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL work_mem = '64MB'");
+            try (ResultSet rs = st.executeQuery("SELECT e.from_node, e.to_node FROM " + edgesTable + " e "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM " + nodesTable + " n WHERE n.snapshot_id = e.snapshot_id "
+                    + "AND n.node_id = e." + end + ") LIMIT 1")) {
+                if (rs.next()) {
+                    long from = rs.getLong(1);
+                    long to = rs.getLong(2);
+                    throw new InvalidInputException("graph snapshot " + name + ": edge " + from + " -> " + to
+                            + " names node " + ("from_node".equals(end) ? from : to)
+                            + ", which is not in the snapshot", "edge");
+                }
+            }
+        } finally {
+            c.rollback(); // read only
+        }
+        return 0;
+    }
+
+    private SnapshotInfo attach() throws SQLException {
+        try (Statement st = a.createStatement()) {
+            try (PreparedStatement lock = a.prepareStatement(
+                    "SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+                // Saves of one name take turns choosing the next version.
+                lock.setInt(1, LOCK_SPACE + 1);
+                lock.setString(2, name);
+                lock.execute();
+            }
+            int version;
+            OffsetDateTime createdAt;
+            try (PreparedStatement ins = a.prepareStatement("""
+                    INSERT INTO keel.graph_snapshots
+                        (id, name, algorithm_name, metadata, version, node_count, edge_count)
+                    SELECT ?, ?, ?, ?::jsonb, coalesce(max(version), 0) + 1, ?, ?
+                      FROM keel.graph_snapshots WHERE name = ?
+                    RETURNING version, created_at
+                    """)) {
+                ins.setObject(1, id);
+                ins.setString(2, name);
+                ins.setString(3, algorithm);
+                ins.setString(4, metadata.data());
+                ins.setLong(5, nodes.rows);
+                ins.setLong(6, edges.rows);
+                ins.setString(7, name);
+                try (ResultSet rs = ins.executeQuery()) {
+                    rs.next();
+                    version = rs.getInt(1);
+                    createdAt = rs.getObject(2, OffsetDateTime.class);
+                }
+            }
+            st.execute("ALTER TABLE keel.graph_nodes ATTACH PARTITION " + nodesTable + " FOR VALUES IN ('" + id + "')");
+            st.execute("ALTER TABLE keel.graph_edges ATTACH PARTITION " + edgesTable + " FOR VALUES IN ('" + id + "')");
+            a.commit();
+            return new SnapshotInfo(id, name, algorithm, metadata, version, nodes.rows, edges.rows, createdAt);
+        } catch (SQLException | RuntimeException e) {
+            rollback(a);
+            throw e;
+        }
+    }
+
+    private long[] both(Callable<Long> onA, Callable<Long> onB) throws SQLException {
+        Future<Long> other = executor.submit(onB);
+        long first;
+        try {
+            first = onA.call();
+        } catch (Exception e) {
+            aborted = true;
+            waitQuietly(other);
+            throw rethrow(e);
+        }
+        try {
+            return new long[] {first, other.get()};
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeelException("save graph snapshot " + name + ": interrupted", null, e);
+        }
+    }
+
+    private static void waitQuietly(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException ignored) {
+            // the first failure is the one reported
+        }
+    }
+
+    static SQLException rethrow(Throwable t) {
+        if (t instanceof SQLException s) {
+            return s;
+        }
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new SQLException(t);
+    }
+
+    // ---- cleaning up ------------------------------------------------------------------------------------------
+
+    /** Discards everything unless published, then returns both connections to the pool. */
+    @Override
+    public void close() {
+        try {
+            if (!published) {
+                aborted = true;
+                if (nodes != null) {
+                    nodes.cancel();
+                }
+                if (edges != null) {
+                    edges.cancel();
+                }
+                rollback(a);
+                rollback(b);
+                // One half may have committed its table before the other failed.
+                dropTables(a, nodesTable, edgesTable);
+            }
+        } finally {
+            unlock();
+            release(a);
+            release(b);
+        }
+    }
+
+    private void unlock() {
+        try (PreparedStatement st = a.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+            a.setAutoCommit(true);
+            st.setInt(1, LOCK_SPACE);
+            st.setInt(2, id.hashCode());
+            st.execute();
+        } catch (SQLException ignored) {
+            // a broken connection has lost its locks already
+        }
+    }
+
+    private static void dropTables(Connection c, String... tables) {
+        try (Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            st.execute("DROP TABLE IF EXISTS " + String.join(", ", tables));
+        } catch (SQLException e) {
+            LOG.warn("Could not drop staging tables {}; the next save removes them: {}", String.join(", ", tables),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Drops staging tables whose save died before publishing: unattached tables named like a snapshot's
+     * partitions whose advisory lock nobody holds.
+     */
+    static void dropLeftovers(Connection c) throws SQLException {
+        java.util.List<String> hexes = new java.util.ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("""
+                     SELECT DISTINCT substring(c.relname from '[0-9a-f]{32}$')
+                       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                      WHERE n.nspname = 'keel' AND c.relkind = 'r' AND NOT c.relispartition
+                        AND c.relname ~ '^graph_(nodes|edges)_[0-9a-f]{32}$'
+                     """)) {
+            while (rs.next()) {
+                hexes.add(rs.getString(1));
+            }
+        }
+        for (String hex : hexes) {
+            UUID owner = UUID.fromString(hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5"));
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+                lock.setInt(1, LOCK_SPACE);
+                lock.setInt(2, owner.hashCode());
+                try (ResultSet rs = lock.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        continue; // a save in progress
+                    }
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS keel.graph_nodes_" + hex + ", keel.graph_edges_" + hex);
+                LOG.info("Dropped staging tables of an unfinished graph save ({})", hex);
+            } finally {
+                try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+                    unlock.setInt(1, LOCK_SPACE);
+                    unlock.setInt(2, owner.hashCode());
+                    unlock.execute();
+                }
+            }
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException ignored) {
+            // broken connection: the server rolls back
+        }
+    }
+
+    private static void release(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
+    /** Thrown into one loader when the other has failed, so both stop; never reaches callers. */
+    static final class CancellationSignal extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CancellationSignal() {
+            super("the other half of the save failed", null, false, false);
+        }
+    }
+}

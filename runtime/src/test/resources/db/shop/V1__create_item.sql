@@ -1,0 +1,4 @@
+CREATE TABLE item (
+    id   int PRIMARY KEY,
+    name text NOT NULL
+);

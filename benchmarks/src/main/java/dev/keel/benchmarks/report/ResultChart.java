@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.TreeSet;
 import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -164,6 +165,7 @@ public final class ResultChart {
         }
         CategoryPlot plot = new CategoryPlot(data, methods, values, bars);
         plot.setOrientation(PlotOrientation.HORIZONTAL);
+        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_RIGHT);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xbbbbbb));
         plot.setRangeGridlinesVisible(true);
@@ -201,7 +203,9 @@ public final class ResultChart {
         axis.setLabelFont(TEXT);
         axis.setBase(10);
         axis.setSmallestValue(1);
-        axis.setRange(Math.pow(10, Math.floor(Math.log10(min / 1.5))), Math.pow(10, Math.ceil(Math.log10(max))));
+        // a hair beyond the powers of ten, so both ends get their label despite rounding in the log transform
+        axis.setRange(Math.pow(10, Math.floor(Math.log10(min / 1.5))) * 0.999,
+                Math.pow(10, Math.ceil(Math.log10(max))) * 1.001);
         axis.setTickUnit(new NumberTickUnit(1.0)); // one label per power of ten
         axis.setMinorTickCount(9);
         axis.setMinorTickMarksVisible(true);
@@ -215,7 +219,7 @@ public final class ResultChart {
 
         @Override
         public StringBuffer format(double number, StringBuffer toAppendTo, FieldPosition pos) {
-            return toAppendTo.append(ResultTable.rate(number));
+            return toAppendTo.append(ResultTable.rate(number).replaceAll("\\.0+(?=[kM]?$)", ""));
         }
 
         @Override

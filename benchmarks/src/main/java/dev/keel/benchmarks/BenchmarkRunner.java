@@ -1,0 +1,225 @@
+package dev.keel.benchmarks;
+
+import dev.keel.benchmarks.report.Environment;
+import dev.keel.benchmarks.report.Figure;
+import dev.keel.benchmarks.report.ResultChart;
+import dev.keel.benchmarks.report.ResultTable;
+import dev.keel.embedded.DatabaseChoice;
+import dev.keel.embedded.EmbeddedPostgres;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the JMH suites against one database and reports: a table of rates with errors and ratios on standard
+ * output and in a Markdown file, JMH's JSON, a chart and JMH's full log.
+ */
+@Command(name = "keel-benchmarks", mixinStandardHelpOptions = true, sortOptions = false,
+        version = "keel-benchmarks 0.1.0-SNAPSHOT",
+        description = {"Measures PostgreSQL write, read and transaction paths: plain JDBC, jOOQ, pgjdbc COPY and Keel.",
+                "Runs on an embedded, durable PostgreSQL 17 unless --url (or KEEL_JDBC_URL / DATABASE_URL) names one.",
+                "The tables it uses live in the schema 'bench' and are emptied as it goes."})
+public final class BenchmarkRunner implements Callable<Integer> {
+    @Option(names = "--quick", description = "Fewer, shorter iterations in one JVM, 100k rows as the large size: "
+            + "a few minutes, with wide error bars.")
+    boolean quick;
+
+    @Option(names = "--url", paramLabel = "JDBC", description = "A jdbc:postgresql:// URL to measure instead of the "
+            + "embedded server.")
+    String url;
+
+    @Option(names = "--json", paramLabel = "FILE", defaultValue = "keel-benchmarks.json",
+            description = "JMH's JSON results (default: ${DEFAULT-VALUE}).")
+    Path json;
+
+    @Option(names = "--chart", paramLabel = "FILE", defaultValue = "keel-benchmarks.svg",
+            description = "The chart, .svg or .png (default: ${DEFAULT-VALUE}).")
+    Path chart;
+
+    @Option(names = "--report", paramLabel = "FILE", defaultValue = "keel-benchmarks.md",
+            description = "The environment and table as Markdown (default: ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Option(names = "--include", paramLabel = "REGEX",
+            description = "Run only benchmarks whose Class.method name contains a match, e.g. 'Insert.*copy'.")
+    String include;
+
+    @Option(names = "--exclude", paramLabel = "REGEX", description = "Leave out benchmarks whose Class.method name contains a match.")
+    String exclude;
+
+    /** For CI: one load of 100 rows per benchmark, to prove the suite runs; its figures mean nothing. */
+    @Option(names = "--smoke", hidden = true)
+    boolean smoke;
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
+        System.exit(new CommandLine(new BenchmarkRunner()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (url != null && !url.startsWith("jdbc:postgresql:")) {
+            System.err.println("--url must be a jdbc:postgresql:// URL, was " + DatabaseChoice.redact(url));
+            return 2;
+        }
+        for (Path out : List.of(json, chart, report)) {
+            if (out.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(out.toAbsolutePath().getParent());
+            }
+        }
+        RunPlan base = smoke ? RunPlan.smoke() : quick ? RunPlan.quick() : RunPlan.full();
+        Path logFile = sibling(json, ".log");
+        try (PrintStream logStream = new PrintStream(Files.newOutputStream(logFile), true, StandardCharsets.UTF_8)) {
+            RunPlan selected = base.select(include, exclude,
+                    org.openjdk.jmh.runner.format.OutputFormatFactory.createFormatInstance(logStream, VerboseMode.NORMAL));
+            if (selected.stages().isEmpty()) {
+                System.err.println("No benchmark matches --include " + include + " --exclude " + exclude);
+                return 2;
+            }
+            DatabaseChoice choice = DatabaseChoice.resolve(url, "--url", System.getenv(), false,
+                    "KEEL_JDBC_URL", "DATABASE_URL");
+            EmbeddedPostgres embedded = null;
+            try {
+                String jdbcUrl;
+                String database;
+                if (choice.source() == DatabaseChoice.Source.EXPLICIT_URL) {
+                    jdbcUrl = choice.jdbcUrl();
+                    database = choice.describe();
+                } else {
+                    System.err.println("Starting embedded PostgreSQL (durable: fsync and synchronous_commit on)...");
+                    embedded = EmbeddedPostgres.builder().durable(true).start();
+                    jdbcUrl = embedded.jdbcUrl();
+                    database = "embedded, localhost, temporary data directory";
+                }
+                return run(selected, jdbcUrl, database, logStream, logFile);
+            } finally {
+                if (embedded != null) {
+                    embedded.close();
+                }
+            }
+        }
+    }
+
+    private int run(RunPlan selected, String jdbcUrl, String database, PrintStream logStream, Path logFile)
+            throws Exception {
+        TargetDatabase.prepare(jdbcUrl);
+        System.setProperty(TargetDatabase.URL_PROPERTY, jdbcUrl);
+        Environment env = Environment.probe(jdbcUrl, database, selected.description());
+        List<String> warnings = warnings();
+        String loadBefore = loadAverage();
+        System.out.println("Running " + selected.combinations() + " benchmark runs on " + env.postgres() + " ("
+                + database + (env.nonDurableSettings().isEmpty() ? ", durable" : ", NOT DURABLE: "
+                + String.join(", ", env.nonDurableSettings())) + "); load average " + loadBefore + ". JMH's log: "
+                + logFile);
+        System.out.println(selected.description());
+        warnings.forEach(System.out::println);
+        System.out.flush();
+
+        long started = System.nanoTime();
+        List<RunResult> results = new ArrayList<>();
+        try (ProgressOutput progress = new ProgressOutput(logStream, selected.combinations())) {
+            for (RunPlan.Stage stage : selected.stages()) {
+                try {
+                    results.addAll(new Runner(options(selected, stage, jdbcUrl).build(), progress).run());
+                } catch (RunnerException e) {
+                    progress.close();
+                    System.err.println("\nBenchmark failed in stage '" + stage.name() + "': " + e.getMessage());
+                    System.err.println("Last lines of JMH's output (all of it is in " + logFile + "):");
+                    progress.recentLines().forEach(l -> System.err.println("  " + l));
+                    return 1;
+                }
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        List<Figure> figures = results.stream().map(Figure::of).flatMap(java.util.Optional::stream).toList();
+        List<String> notes = new ArrayList<>(warnings);
+        notes.add(String.format(Locale.ROOT, "Run took %d min %02d s; load average before %s, after %s.",
+                took.toMinutes(), took.toSecondsPart(), loadBefore, loadAverage()));
+        String table = new ResultTable(figures).render(env, notes);
+        System.out.println();
+        System.out.println(table);
+        Files.writeString(report, table, StandardCharsets.UTF_8);
+        try (PrintStream out = new PrintStream(Files.newOutputStream(json), true, StandardCharsets.UTF_8)) {
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, out).writeOut(results);
+        }
+        new ResultChart(figures).write(chart, env, notes);
+        System.out.println("Wrote " + json + " (JMH JSON), " + chart + " (chart), " + report + " (table), "
+                + logFile + " (JMH log)");
+        return 0;
+    }
+
+    /** The one-minute load average: other work on the machine slows the figures and widens their errors. */
+    private static String loadAverage() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return load < 0 ? "?" : String.format(Locale.ROOT, "%.2f", load);
+    }
+
+    private List<String> warnings() {
+        List<String> w = new ArrayList<>();
+        if (smoke) {
+            w.add("--smoke: one load per benchmark to prove the suite runs. These figures are not measurements.");
+        } else if (quick) {
+            w.add("--quick: few short iterations in one JVM and 100k rows as the large size. The error bars are "
+                    + "wide: read these figures as orientation, and quote a full run.");
+        }
+        if (include != null || exclude != null) {
+            w.add("Partial run:" + (include != null ? " --include " + include : "")
+                    + (exclude != null ? " --exclude " + exclude : "") + ".");
+        }
+        return w;
+    }
+
+    private static ChainedOptionsBuilder options(RunPlan plan, RunPlan.Stage stage, String jdbcUrl) {
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .mode(stage.mode())
+                .timeUnit(TimeUnit.MILLISECONDS)
+                .forks(plan.forks())
+                .warmupIterations(stage.warmups())
+                .measurementIterations(stage.measurements())
+                .shouldFailOnError(true)
+                .timeout(TimeValue.minutes(30))
+                .jvmArgsAppend("-D" + TargetDatabase.URL_PROPERTY + "=" + jdbcUrl, "-Xmx2g",
+                        "-Djava.awt.headless=true", "-Dorg.jooq.no-logo=true", "-Dorg.jooq.no-tips=true");
+        if (stage.warmupTime() != TimeValue.NONE) {
+            b.warmupTime(stage.warmupTime()).measurementTime(stage.measurementTime());
+        }
+        for (var e : stage.benchmarks()) {
+            b.include("^" + Pattern.quote(e.getUsername()) + "$");
+        }
+        if (!stage.rows().isEmpty()) {
+            b.param("rows", stage.rows().toArray(String[]::new));
+        }
+        return b;
+    }
+
+    private static Path sibling(Path file, String extension) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + extension);
+    }
+
+}

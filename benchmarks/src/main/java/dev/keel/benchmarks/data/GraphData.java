@@ -1,0 +1,55 @@
+package dev.keel.benchmarks.data;
+
+import dev.keel.graph.EdgeState;
+import dev.keel.graph.GraphSnapshot;
+import dev.keel.graph.NodeState;
+import java.util.ArrayList;
+import java.util.List;
+import org.jooq.JSONB;
+
+/**
+ * The {@link Dataset}'s rows as graph snapshots for {@code GraphStore}. On the nodes shape a snapshot is
+ * {@code n} nodes and no edges. On the edges shape it is {@code n} edges plus the
+ * {@link Dataset#nodesForEdges(int) n/10 nodes} they connect, since an edge needs both ends; those nodes are
+ * counted as rows written.
+ */
+public final class GraphData {
+    /** The name every benchmark snapshot is saved under. */
+    public static final String NAME = "keel-benchmarks";
+
+    private GraphData() {
+    }
+
+    public static int nodes(String shape, int n) {
+        return switch (shape) {
+            case "nodes" -> n;
+            case "edges" -> Dataset.nodesForEdges(n);
+            default -> throw new IllegalArgumentException("GraphStore benchmarks take nodes or edges, not " + shape);
+        };
+    }
+
+    public static int edges(String shape, int n) {
+        return "edges".equals(shape) ? n : 0;
+    }
+
+    /** Rows one save or load of this shape and size writes or reads. */
+    public static long rows(String shape, int n) {
+        return (long) nodes(shape, n) + edges(shape, n);
+    }
+
+    public static GraphSnapshot snapshot(String shape, int n) {
+        int nodeCount = nodes(shape, n);
+        List<NodeState> nodes = new ArrayList<>(nodeCount);
+        for (int i = 0; i < nodeCount; i++) {
+            nodes.add(new NodeState(Dataset.nodeId(i), Dataset.activation(i), JSONB.valueOf(Dataset.nodeProperties(i)),
+                    Dataset.visited(i), Dataset.distance(i), Dataset.parent(i)));
+        }
+        int edgeCount = edges(shape, n);
+        List<EdgeState> edges = new ArrayList<>(edgeCount);
+        for (int i = 0; i < edgeCount; i++) {
+            edges.add(new EdgeState(Dataset.edgeFrom(i), Dataset.edgeTo(i, n), Dataset.edgeType(i), Dataset.weight(i),
+                    JSONB.valueOf(Dataset.edgeProperties(i))));
+        }
+        return GraphSnapshot.of(NAME, "benchmark", JSONB.valueOf("{\"rows\": " + n + "}"), nodes, edges);
+    }
+}

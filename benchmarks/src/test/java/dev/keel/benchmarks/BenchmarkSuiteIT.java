@@ -1,0 +1,95 @@
+package dev.keel.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keel.benchmarks.report.Method;
+import dev.keel.testkit.KeelTest;
+import dev.keel.testkit.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Runs every benchmark once, on 100 rows, through the runner: proves that the suites still compile, find their
+ * tables, load and read exactly the rows they should (each benchmark checks its row counts and fails otherwise)
+ * and that the reports are written. Nothing here looks at speed.
+ */
+@KeelTest
+class BenchmarkSuiteIT {
+
+    @Test
+    void everyBenchmarkRunsOnceAndTheReportsAreWritten(TestDatabase db, @TempDir Path dir) throws Exception {
+        Path json = dir.resolve("results.json");
+        Path chart = dir.resolve("chart.svg");
+        Path report = dir.resolve("results.md");
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        int exit;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exit = new CommandLine(new BenchmarkRunner()).execute("--smoke", "--url", db.jdbcUrl(),
+                    "--json", json.toString(), "--chart", chart.toString(), "--report", report.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        stdout.println(out);
+
+        assertThat(exit).as("runner exit code").isZero();
+        String table = Files.readString(report);
+        assertThat(out).contains(table.strip().lines().findFirst().orElseThrow());
+        for (Method m : Method.values()) {
+            assertThat(table).as("a row for " + m).contains("| " + m.label + " |");
+        }
+        assertThat(table).contains("--smoke").contains("PostgreSQL 17");
+
+        String results = Files.readString(json);
+        Matcher benchmarks = Pattern.compile("\"benchmark\"\\s*:").matcher(results);
+        int runs = 0;
+        while (benchmarks.find()) {
+            runs++;
+        }
+        // 10 insert methods x 3 tables + GraphStore.save x 2, 2 reads x 3 + 2 GraphStore reads x 2, 4 transactions
+        assertThat(runs).as("benchmark runs in the JSON").isEqualTo(32 + 10 + 4);
+        assertThat(Files.readString(chart)).contains("<svg").contains("Inserts into graph_nodes");
+    }
+
+    @Test
+    void aServerWithoutDurableCommitsIsLabelled(TestDatabase db, @TempDir Path dir) throws Exception {
+        String fsync;
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW fsync")) {
+            rs.next();
+            fsync = rs.getString(1);
+        }
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        int exit;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exit = new CommandLine(new BenchmarkRunner()).execute("--smoke", "--url", db.jdbcUrl(),
+                    "--include", "InsertBenchmarks.copyBinary", "--json", dir.resolve("r.json").toString(),
+                    "--chart", dir.resolve("c.png").toString(), "--report", dir.resolve("r.md").toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(exit).isZero();
+        String out = captured.toString(StandardCharsets.UTF_8);
+        if ("off".equals(fsync)) {
+            assertThat(out).contains("NOT DURABLE: fsync=off");
+        } else {
+            assertThat(out).doesNotContain("NOT DURABLE: fsync");
+        }
+        assertThat(dir.resolve("c.png")).isNotEmptyFile();
+    }
+}

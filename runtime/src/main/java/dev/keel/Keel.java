@@ -60,6 +60,7 @@ public final class Keel implements AutoCloseable {
     private final HealthProbe health;
     private final Runnable unbindMeters;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final int migrationsApplied;
     private final dev.keel.internal.bulk.TableShapes tableShapes = new dev.keel.internal.bulk.TableShapes();
     private final dev.keel.internal.graph.PgGraphStore graphs;
 
@@ -69,6 +70,7 @@ public final class Keel implements AutoCloseable {
         metrics.retriesFrom(retrier::retries);
         Properties props = connectionProperties(config);
         StartupWait.await(config.jdbcUrl(), props, config.startupTimeout());
+        int applied = 0;
         if (config.migrate()) {
             PGSimpleDataSource direct = new PGSimpleDataSource();
             direct.setURL(config.jdbcUrl());
@@ -78,11 +80,12 @@ public final class Keel implements AutoCloseable {
             if (config.password() != null) {
                 direct.setPassword(config.password());
             }
-            Migrator.migrate(direct, config.extraLocations(), config.userSchema());
+            applied = Migrator.migrate(direct, config.extraLocations(), config.userSchema());
         }
         this.pool = new HikariDataSource(hikari(config, props));
         this.dsl = DSL.using(configuration(new GuardedConnectionProvider()));
         this.health = new HealthProbe(this::dsl, this::poolStats, config.acquireTimeout());
+        this.migrationsApplied = applied;
         this.graphs = new dev.keel.internal.graph.PgGraphStore(pool, config.maxPoolSize(), metrics);
         this.unbindMeters = bindMeters(config);
         LOG.info("Keel started: {}", config);
@@ -203,6 +206,14 @@ public final class Keel implements AutoCloseable {
     public dev.keel.graph.GraphStore graphs() {
         ensureOpen();
         return graphs;
+    }
+
+    /**
+     * How many migrations (Keel's and the application's) this instance applied while starting: 0 when the schema
+     * was already current, when another process applied them first, or with {@code migrate(false)}.
+     */
+    public int migrationsApplied() {
+        return migrationsApplied;
     }
 
     /** Checks the database now (bounded by the acquire timeout); never throws. */

@@ -128,6 +128,13 @@ class KeelOperationsIT {
                     .get(0, Integer.class)).isEqualTo(1);
             assertThat(any.dsl().fetchOne("SELECT bool_and(success) FROM keel.flyway_schema_history").get(0, Boolean.class))
                     .isTrue();
+            int migrations = any.dsl().fetchOne("SELECT count(*) FROM keel.flyway_schema_history WHERE version IS NOT NULL")
+                    .get(0, Integer.class);
+            assertThat(started.stream().mapToInt(Keel::migrationsApplied).sum())
+                    .as("each migration is reported by the one instance that applied it").isEqualTo(migrations);
+            try (Keel late = Keel.builder().jdbcUrl(server.jdbcUrl(fresh)).maxPoolSize(1).build()) {
+                assertThat(late.migrationsApplied()).isZero();
+            }
             started.forEach(Keel::close);
         } finally {
             server.dropDatabase(fresh);

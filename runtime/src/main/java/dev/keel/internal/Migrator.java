@@ -18,16 +18,18 @@ public final class Migrator {
     private Migrator() {
     }
 
-    public static void migrate(DataSource dataSource, List<String> userLocations, String userSchema) {
-        run(dataSource, List.of(KEEL_LOCATION), KEEL_SCHEMA);
+    /** Applies Keel's migrations, then the user's; returns how many migrations this call applied. */
+    public static int migrate(DataSource dataSource, List<String> userLocations, String userSchema) {
+        int applied = run(dataSource, List.of(KEEL_LOCATION), KEEL_SCHEMA);
         if (!userLocations.isEmpty()) {
-            run(dataSource, userLocations, userSchema);
+            applied += run(dataSource, userLocations, userSchema);
         }
+        return applied;
     }
 
-    private static void run(DataSource dataSource, List<String> locations, String schema) {
+    private static int run(DataSource dataSource, List<String> locations, String schema) {
         try {
-            Flyway.configure(Migrator.class.getClassLoader())
+            return Flyway.configure(Migrator.class.getClassLoader())
                     .dataSource(dataSource)
                     .locations(locations.toArray(String[]::new))
                     .schemas(schema)
@@ -36,7 +38,8 @@ public final class Migrator {
                     .failOnMissingLocations(true)
                     .cleanDisabled(true)
                     .load()
-                    .migrate();
+                    .migrate()
+                    .migrationsExecuted;
         } catch (FlywayException e) {
             throw new KeelException("Migrating " + locations + " failed: " + e.getMessage().strip().lines().findFirst().orElse(""),
                     null, e);

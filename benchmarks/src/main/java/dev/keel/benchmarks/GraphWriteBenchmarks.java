@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class GraphWriteBenchmarks {
-    @Param({"nodes", "edges"})
+    @Param({"nodes", "edges", "graph"})
     public String shape;
 
     @Param({"100", "10000", "1000000"})

@@ -169,6 +169,7 @@ final class Staging implements AutoCloseable {
                 return 0L;
             }, () -> {
                 try (Statement st = b.createStatement()) {
+                    st.execute("SET LOCAL maintenance_work_mem = '256MB'");
                     st.execute("CREATE INDEX ON " + edgesTable + " (snapshot_id, from_node)");
                 }
                 b.commit();
@@ -192,6 +193,7 @@ final class Staging implements AutoCloseable {
 
     private void addPrimaryKey() throws SQLException {
         try (Statement st = a.createStatement()) {
+            st.execute("SET LOCAL maintenance_work_mem = '256MB'");
             st.execute("SAVEPOINT pk");
             st.execute("ALTER TABLE " + nodesTable + " ADD PRIMARY KEY (snapshot_id, node_id)");
         } catch (SQLException e) {
@@ -214,7 +216,10 @@ final class Staging implements AutoCloseable {
     private long dangling(Connection c, String end) throws SQLException {
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
+            // The tables are fresh and unanalyzed: without this the planner probes the node index once per edge.
             st.execute("SET LOCAL work_mem = '64MB'");
+            st.execute("SET LOCAL enable_nestloop = off");
+            st.execute("SET LOCAL enable_mergejoin = off");
             try (ResultSet rs = st.executeQuery("SELECT e.from_node, e.to_node FROM " + edgesTable + " e "
                     + "WHERE NOT EXISTS (SELECT 1 FROM " + nodesTable + " n WHERE n.snapshot_id = e.snapshot_id "
                     + "AND n.node_id = e." + end + ") LIMIT 1")) {

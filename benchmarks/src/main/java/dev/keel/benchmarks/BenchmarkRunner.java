@@ -49,15 +49,15 @@ public final class BenchmarkRunner implements Callable<Integer> {
             + "embedded server.")
     String url;
 
-    @Option(names = "--json", paramLabel = "FILE", defaultValue = "keel-benchmarks.json",
+    @Option(names = "--json", paramLabel = "FILE", defaultValue = "target/benchmarks/keel-benchmarks.json",
             description = "JMH's JSON results (default: ${DEFAULT-VALUE}).")
     Path json;
 
-    @Option(names = "--chart", paramLabel = "FILE", defaultValue = "keel-benchmarks.svg",
+    @Option(names = "--chart", paramLabel = "FILE", defaultValue = "target/benchmarks/keel-benchmarks.svg",
             description = "The chart, .svg or .png (default: ${DEFAULT-VALUE}).")
     Path chart;
 
-    @Option(names = "--report", paramLabel = "FILE", defaultValue = "keel-benchmarks.md",
+    @Option(names = "--report", paramLabel = "FILE", defaultValue = "target/benchmarks/keel-benchmarks.md",
             description = "The environment and table as Markdown (default: ${DEFAULT-VALUE}).")
     Path report;
 

@@ -325,19 +325,7 @@ public final class Keel implements AutoCloseable {
     }
 
     static RuntimeException propagate(String operation, Throwable t) {
-        if (t instanceof KeelException k) {
-            return k;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        if (t instanceof org.jooq.exception.DataAccessException || t instanceof SQLException) {
-            return ErrorTranslator.translate(operation, t);
-        }
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        return new KeelException(operation + " failed: " + t, null, t);
+        return ErrorTranslator.propagate(operation, t);
     }
 
     private static Properties connectionProperties(KeelConfig config) {

@@ -139,6 +139,27 @@ public final class ErrorTranslator {
     }
 
     /**
+     * What to throw when work fails with {@code t}: Keel's exceptions as they are, database failures translated,
+     * other runtime exceptions unchanged, errors rethrown here, and checked exceptions wrapped in a
+     * {@link KeelException}.
+     */
+    public static RuntimeException propagate(String operation, Throwable t) {
+        if (t instanceof KeelException k) {
+            return k;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t instanceof DataAccessException || t instanceof SQLException) {
+            return translate(operation, t);
+        }
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        return new KeelException(operationName(operation) + " failed: " + t, null, t);
+    }
+
+    /**
      * Like {@link #translate(String, Throwable)}, for a failure of COMMIT itself: a lost connection becomes a
      * {@link CommitOutcomeUnknownException}, because the server may have committed before the session died. Every
      * other failure, such as a serialization failure (40001) raised at commit, translates as usual.

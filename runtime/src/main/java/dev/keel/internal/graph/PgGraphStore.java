@@ -168,22 +168,10 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
     }
 
     static RuntimeException propagate(String op, Throwable t) {
-        if (t instanceof KeelException k) {
-            return k;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        if (t instanceof SQLException || t instanceof org.jooq.exception.DataAccessException) {
-            return ErrorTranslator.translate(op, t);
-        }
         if (t instanceof NullPointerException npe) {
             return new InvalidInputException(op + ": a " + npe.getMessage() + " is null", npe.getMessage());
         }
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        return new KeelException(op + " failed: " + t, null, t);
+        return ErrorTranslator.propagate(op, t);
     }
 
     // ---- reading ----------------------------------------------------------------------------------------------

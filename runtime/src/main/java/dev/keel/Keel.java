@@ -246,11 +246,6 @@ public final class Keel implements AutoCloseable {
                 mx.getThreadsAwaitingConnection(), config.maxPoolSize());
     }
 
-    /** The Hikari pool. */
-    HikariDataSource hikari() {
-        return pool;
-    }
-
     dev.keel.internal.bulk.TableShapes tableShapes() {
         return tableShapes;
     }

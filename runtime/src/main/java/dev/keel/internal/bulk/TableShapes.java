@@ -8,7 +8,7 @@ import org.jooq.Table;
 
 /**
  * One Keel instance's cache of table shapes, so repeated small loads read the catalog once per table. A table
- * altered while Keel runs keeps its old shape until {@link #forget()}.
+ * altered while Keel runs keeps its old shape for that instance's lifetime.
  */
 public final class TableShapes {
     private final ConcurrentMap<String, TableShape> cache = new ConcurrentHashMap<>();
@@ -21,10 +21,5 @@ public final class TableShapes {
             cache.put(key, shape);
         }
         return shape;
-    }
-
-    /** Drops every cached shape, e.g. after a migration at run time. */
-    public void forget() {
-        cache.clear();
     }
 }

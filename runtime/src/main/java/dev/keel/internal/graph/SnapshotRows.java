@@ -1,5 +1,6 @@
 package dev.keel.internal.graph;
 
+import dev.keel.BulkWriter;
 import dev.keel.graph.EdgeState;
 import dev.keel.graph.NodeState;
 import dev.keel.internal.bulk.BadValue;
@@ -10,8 +11,8 @@ import org.jooq.JSONB;
 
 /** Checks and encodes one node or edge as a binary COPY row of its snapshot's staging table. */
 final class SnapshotRows {
-    /** Cap on one properties or metadata document, in bytes. */
-    static final int MAX_JSON_BYTES = 16 * 1024 * 1024;
+    /** Cap on one properties or metadata document, in bytes: the bulk writer's default. */
+    static final int MAX_JSON_BYTES = BulkWriter.DEFAULT_MAX_JSON_BYTES;
 
     private SnapshotRows() {
     }

@@ -68,6 +68,15 @@ public final class BenchmarkRunner implements Callable<Integer> {
     @Option(names = "--exclude", paramLabel = "REGEX", description = "Leave out benchmarks whose Class.method name contains a match.")
     String exclude;
 
+    @Option(names = "--rows", paramLabel = "N", split = ",",
+            description = "Only these load sizes of the plan, e.g. 1000000 (full run: 100, 10000, 1000000; --quick: "
+                    + "100, 10000, 100000); leaves out the transaction benchmarks.")
+    List<String> rows = new ArrayList<>();
+
+    @Option(names = "--shape", paramLabel = "NAME", split = ",",
+            description = "Only these data shapes: nodes, edges, narrow (inserts), graph (GraphStore).")
+    List<String> shapes = new ArrayList<>();
+
     /** For CI: one load of 100 rows per benchmark, to prove the suite runs; its figures mean nothing. */
     @Option(names = "--smoke", hidden = true)
     boolean smoke;
@@ -93,10 +102,12 @@ public final class BenchmarkRunner implements Callable<Integer> {
         RunPlan base = smoke ? RunPlan.smoke() : quick ? RunPlan.quick() : RunPlan.full();
         Path logFile = sibling(json, ".log");
         try (PrintStream logStream = new PrintStream(Files.newOutputStream(logFile), true, StandardCharsets.UTF_8)) {
-            RunPlan selected = base.select(include, exclude,
+            RunPlan selected = base.select(include, exclude, rows, shapes,
                     org.openjdk.jmh.runner.format.OutputFormatFactory.createFormatInstance(logStream, VerboseMode.NORMAL));
             if (selected.stages().isEmpty()) {
-                System.err.println("No benchmark matches --include " + include + " --exclude " + exclude);
+                System.err.println("No benchmark matches --include " + include + " --exclude " + exclude
+                    + (rows.isEmpty() ? "" : " --rows " + String.join(",", rows))
+                    + (shapes.isEmpty() ? "" : " --shape " + String.join(",", shapes)));
                 return 2;
             }
             DatabaseChoice choice = DatabaseChoice.resolve(url, "--url", System.getenv(), false,
@@ -186,9 +197,11 @@ public final class BenchmarkRunner implements Callable<Integer> {
             w.add("--quick: few short iterations in one JVM and 100k rows as the large size. The error bars are "
                     + "wide: read these figures as orientation, and quote a full run.");
         }
-        if (include != null || exclude != null) {
+        if (include != null || exclude != null || !rows.isEmpty() || !shapes.isEmpty()) {
             w.add("Partial run:" + (include != null ? " --include " + include : "")
-                    + (exclude != null ? " --exclude " + exclude : "") + ".");
+                    + (exclude != null ? " --exclude " + exclude : "")
+                    + (rows.isEmpty() ? "" : " --rows " + String.join(",", rows))
+                    + (shapes.isEmpty() ? "" : " --shape " + String.join(",", shapes)) + ".");
         }
         return w;
     }
@@ -212,6 +225,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
         }
         if (!stage.rows().isEmpty()) {
             b.param("rows", stage.rows().toArray(String[]::new));
+        }
+        if (!stage.shapes().isEmpty()) {
+            b.param("shape", stage.shapes().toArray(String[]::new));
         }
         return b;
     }

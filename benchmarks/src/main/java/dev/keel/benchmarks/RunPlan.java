@@ -1,6 +1,8 @@
 package dev.keel.benchmarks;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -28,12 +30,18 @@ public record RunPlan(String description, int forks, List<Stage> stages) {
      * @param rows    values of the {@code rows} parameter, or empty for benchmarks without one
      * @param classes simple names of the benchmark classes in this stage
      */
-    public record Stage(String name, List<String> classes, List<String> rows, Mode mode, int warmups,
-                        TimeValue warmupTime, int measurements, TimeValue measurementTime,
+    public record Stage(String name, List<String> classes, List<String> rows, List<String> shapes, Mode mode,
+                        int warmups, TimeValue warmupTime, int measurements, TimeValue measurementTime,
                         List<BenchmarkListEntry> benchmarks) {
 
         Stage withBenchmarks(List<BenchmarkListEntry> selected) {
-            return new Stage(name, classes, rows, mode, warmups, warmupTime, measurements, measurementTime, selected);
+            return new Stage(name, classes, rows, shapes, mode, warmups, warmupTime, measurements, measurementTime,
+                    selected);
+        }
+
+        Stage withSizes(List<String> onlyRows, List<String> onlyShapes) {
+            return new Stage(name, classes, onlyRows, onlyShapes, mode, warmups, warmupTime, measurements,
+                    measurementTime, benchmarks);
         }
 
         /** Benchmark × parameter combinations: what the progress bar counts. */
@@ -43,7 +51,13 @@ public record RunPlan(String description, int forks, List<Stage> stages) {
                 long n = 1;
                 Map<String, String[]> params = e.getParams().orElse(Map.of());
                 for (Map.Entry<String, String[]> p : params.entrySet()) {
-                    n *= p.getKey().equals("rows") && !rows.isEmpty() ? rows.size() : p.getValue().length;
+                    if (p.getKey().equals("rows") && !rows.isEmpty()) {
+                        n *= rows.size();
+                    } else if (p.getKey().equals("shape") && !shapes.isEmpty()) {
+                        n *= Arrays.stream(p.getValue()).filter(shapes::contains).count();
+                    } else {
+                        n *= p.getValue().length;
+                    }
                 }
                 total += n;
             }
@@ -81,45 +95,72 @@ public record RunPlan(String description, int forks, List<Stage> stages) {
     }
 
     private static Stage small(List<String> rows, int warmups, TimeValue wt, int measurements, TimeValue mt) {
-        return new Stage("up to 10k rows", SIZED, rows, Mode.AverageTime, warmups, wt, measurements, mt, List.of());
+        return new Stage("up to 10k rows", SIZED, rows, List.of(), Mode.AverageTime, warmups, wt, measurements, mt, List.of());
     }
 
     private static Stage transactions(int warmups, TimeValue wt, int measurements, TimeValue mt) {
-        return new Stage("transactions", List.of("TransactionBenchmarks"), List.of(), Mode.AverageTime, warmups, wt,
+        return new Stage("transactions", List.of("TransactionBenchmarks"), List.of(), List.of(), Mode.AverageTime, warmups, wt,
                 measurements, mt, List.of());
     }
 
     /** Each iteration is one load, timed alone. */
     private static Stage shots(String rows, int warmups, int measurements) {
-        return new Stage(rows + " rows", SIZED, List.of(rows), Mode.SingleShotTime, warmups, TimeValue.NONE,
+        return new Stage(rows + " rows", SIZED, List.of(rows), List.of(), Mode.SingleShotTime, warmups, TimeValue.NONE,
                 measurements, TimeValue.NONE, List.of());
     }
 
     /**
      * The plan with each stage's benchmarks looked up in JMH's generated list and filtered by regular expressions
-     * found in the class and method name ({@code InsertBenchmarks.copyBinary}); stages left with nothing to run are
-     * dropped.
+     * found in the class and method name ({@code InsertBenchmarks.copyBinary}), and narrowed to the given row counts
+     * and shapes when those are not empty (then benchmarks without that parameter are left out); stages left with
+     * nothing to run are dropped.
      */
-    public RunPlan select(String include, String exclude, OutputFormat out) {
+    public RunPlan select(String include, String exclude, List<String> onlyRows, List<String> onlyShapes,
+                          OutputFormat out) {
         Predicate<String> in = include == null ? s -> true : Pattern.compile(include).asPredicate();
         Predicate<String> ex = exclude == null ? s -> false : Pattern.compile(exclude).asPredicate();
         List<BenchmarkListEntry> all = new ArrayList<>(BenchmarkList.defaultList().getAll(out, List.of()));
         List<Stage> selected = new ArrayList<>();
         for (Stage stage : stages) {
+            List<String> rows = stage.rows();
+            if (!onlyRows.isEmpty()) {
+                rows = rows.stream().filter(onlyRows::contains).toList();
+                if (rows.isEmpty()) {
+                    continue;
+                }
+            }
             List<BenchmarkListEntry> mine = all.stream()
                     .filter(e -> stage.classes().contains(simpleClassName(e.getUserClassQName())))
                     .filter(e -> in.test(shortName(e)) && !ex.test(shortName(e)))
+                    .filter(e -> onlyShapes.isEmpty() || hasAny(e, "shape", onlyShapes))
                     .sorted()
                     .toList();
-            if (!mine.isEmpty()) {
-                selected.add(stage.withBenchmarks(mine));
+            if (onlyShapes.isEmpty()) {
+                if (!mine.isEmpty()) {
+                    selected.add(stage.withBenchmarks(mine).withSizes(rows, List.of()));
+                }
+                continue;
             }
+            // JMH sets a parameter for every benchmark of a run, so classes with different shapes run apart.
+            Map<List<String>, List<BenchmarkListEntry>> byShapes = new LinkedHashMap<>();
+            for (BenchmarkListEntry e : mine) {
+                List<String> shapes = Arrays.stream(e.getParams().orElse(Map.of()).get("shape"))
+                        .filter(onlyShapes::contains).toList();
+                byShapes.computeIfAbsent(shapes, k -> new ArrayList<>()).add(e);
+            }
+            List<String> sizes = rows;
+            byShapes.forEach((shapes, entries) -> selected.add(stage.withBenchmarks(entries).withSizes(sizes, shapes)));
         }
         return new RunPlan(description, forks, selected);
     }
 
     long combinations() {
         return stages.stream().mapToLong(Stage::combinations).sum();
+    }
+
+    private static boolean hasAny(BenchmarkListEntry e, String param, List<String> values) {
+        String[] declared = e.getParams().orElse(Map.of()).get(param);
+        return declared != null && Arrays.stream(declared).anyMatch(values::contains);
     }
 
     static String shortName(BenchmarkListEntry e) {

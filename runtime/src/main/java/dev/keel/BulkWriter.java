@@ -136,7 +136,7 @@ public final class BulkWriter<R extends TableRecord<R>> {
                     + "keel.bulk(table).in(tx) so the load joins it");
         }
         try (rows) {
-            return new BulkEngine<>(keel, table, options, keel.tableShapes(), keel.metrics()).load(rows.iterator());
+            return new BulkEngine<>(keel, table, options, keel.tableShapes(), keel.metrics(), keel.workers()).load(rows.iterator());
         }
     }
 

@@ -63,6 +63,7 @@ public final class Keel implements AutoCloseable {
     private final int migrationsApplied;
     private final dev.keel.internal.bulk.TableShapes tableShapes = new dev.keel.internal.bulk.TableShapes();
     private final dev.keel.internal.graph.PgGraphStore graphs;
+    private final dev.keel.internal.Workers workers = new dev.keel.internal.Workers();
 
     Keel(KeelConfig config) {
         this.config = config;
@@ -86,7 +87,7 @@ public final class Keel implements AutoCloseable {
         this.dsl = DSL.using(configuration(new GuardedConnectionProvider()));
         this.health = new HealthProbe(this::dsl, this::poolStats, config.acquireTimeout());
         this.migrationsApplied = applied;
-        this.graphs = new dev.keel.internal.graph.PgGraphStore(pool, config.maxPoolSize(), metrics);
+        this.graphs = new dev.keel.internal.graph.PgGraphStore(pool, config.maxPoolSize(), metrics, workers);
         this.unbindMeters = bindMeters(config);
         LOG.info("Keel started: {}", config);
     }
@@ -246,6 +247,10 @@ public final class Keel implements AutoCloseable {
                 mx.getThreadsAwaitingConnection(), config.maxPoolSize());
     }
 
+    dev.keel.internal.Workers workers() {
+        return workers;
+    }
+
     dev.keel.internal.bulk.TableShapes tableShapes() {
         return tableShapes;
     }
@@ -275,7 +280,7 @@ public final class Keel implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             health.close();
             unbindMeters.run();
-            graphs.close();
+            workers.close();
             pool.close();
         }
     }
@@ -289,7 +294,7 @@ public final class Keel implements AutoCloseable {
             return MicrometerBinding.bind(this, config.meterRegistry(), config.poolName());
         } catch (RuntimeException | LinkageError e) {
             health.close();
-            graphs.close();
+            workers.close();
             pool.close();
             throw e;
         }

@@ -216,6 +216,30 @@ class BulkWriterIT {
     }
 
     @Test
+    void aFailureWhileTheNextStatementIsGatheredLeavesNothing() {
+        // Statements run one behind the rows being read: this one fails while rows 7000 on are gathered.
+        List<NarrowRecord> rows = narrow(0, 10_500);
+        rows.get(6_500).setId(3L);
+        assertThatThrownBy(() -> keel.bulk(NARROW).strategy(BulkStrategy.MULTI_ROW).load(rows))
+                .isInstanceOf(ConstraintViolationException.class)
+                .hasMessageContaining("rows 6000–6999 of the input");
+        assertThat(keel.dsl().fetchCount(NARROW)).isZero();
+
+        // A bad value found while a statement is in flight: that statement ends before the load is undone.
+        List<NarrowRecord> bad = narrow(0, 10_500);
+        bad.get(4_200).setScore(Double.POSITIVE_INFINITY);
+        keel.transaction(tx -> {
+            tx.dsl().execute("INSERT INTO bulk.narrow VALUES (-1, 'before', 0)");
+            assertThatThrownBy(() -> keel.bulk(NARROW).strategy(BulkStrategy.MULTI_ROW).in(tx).load(bad))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("row 4200 ");
+            keel.bulk(NARROW).strategy(BulkStrategy.MULTI_ROW).in(tx).load(narrow(0, 2_345));
+        });
+        assertThat(keel.dsl().fetchCount(NARROW)).isEqualTo(2_346);
+        assertThat(keel.dsl().fetchOne("SELECT sum(id) FROM bulk.narrow").get(0, Long.class))
+                .isEqualTo(-1L + 2_344L * 2_345 / 2);
+    }
+
+    @Test
     void aBackendKilledMidLoadLeavesNothingAndReportsConnectionLost() throws Exception {
         AtomicBoolean killed = new AtomicBoolean();
         Stream<NarrowRecord> rows = LongStream.range(0, 2_000_000).mapToObj(i -> {

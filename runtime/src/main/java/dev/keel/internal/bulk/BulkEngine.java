@@ -10,6 +10,7 @@ import dev.keel.Tx;
 import dev.keel.error.InvalidInputException;
 import dev.keel.internal.ErrorTranslator;
 import dev.keel.internal.MetricsCollector;
+import dev.keel.internal.Workers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -29,14 +30,16 @@ public final class BulkEngine<R extends TableRecord<R>> {
     private final BulkOptions<R> options;
     private final TableShapes shapes;
     private final MetricsCollector metrics;
+    private final Workers workers;
 
     public BulkEngine(Keel keel, Table<R> table, BulkOptions<R> options, TableShapes shapes,
-                      MetricsCollector metrics) {
+                      MetricsCollector metrics, Workers workers) {
         this.keel = keel;
         this.table = table;
         this.options = options;
         this.shapes = shapes;
         this.metrics = metrics;
+        this.workers = workers;
     }
 
     public BulkResult load(Iterator<? extends R> input) {
@@ -84,7 +87,7 @@ public final class BulkEngine<R extends TableRecord<R>> {
             }
             long written = strategy == BulkStrategy.COPY
                     ? CopyLoad.run(c, plan, rows, options.progress(), metrics)
-                    : new InsertLoad<>(plan, options, metrics).run(c, rows);
+                    : new InsertLoad<>(plan, options, metrics, workers).run(c, rows);
             if (own) {
                 tx.commit();
             } else {

@@ -1,0 +1,31 @@
+package dev.keel.internal;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Keel's background threads: the second connection's half of a graph save, and the statement in flight of a
+ * pipelined multi-row load. Daemon threads, created on demand; idle ones expire after a minute. One per Keel.
+ */
+public final class Workers implements AutoCloseable {
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "keel-worker-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+
+    public <T> Future<T> submit(Callable<T> task) {
+        return executor.submit(task);
+    }
+
+    /** Lets running tasks finish; new ones are refused. */
+    @Override
+    public void close() {
+        executor.shutdown();
+    }
+}

@@ -192,6 +192,29 @@ class GraphStoreIT {
     }
 
     @Test
+    void streamedSavesAreCheckedInTheDatabase() {
+        // Nodes that are not a collection cannot be checked in memory first; the staged tables are checked instead.
+        GraphSnapshot good = randomGraph("streamed", 500, 1_000, 4);
+        Iterable<NodeState> nodes = () -> good.nodes().iterator();
+        List<EdgeState> dangling = new ArrayList<>(good.edges());
+        dangling.set(321, new EdgeState(999_998, 3, null, 1.0, null));
+        assertThatThrownBy(() -> graphs.save("streamed", "bfs", null, nodes, dangling))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("edge 999998 -> 3 names node 999998, which is not in the snapshot");
+
+        List<NodeState> twice = new ArrayList<>(good.nodes());
+        twice.add(NodeState.of(good.nodes().get(42).id()));
+        assertThatThrownBy(() -> graphs.save("streamed", "bfs", null, () -> twice.iterator(), good.edges()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("node id " + good.nodes().get(42).id() + " appears more than once");
+        assertNothingStored();
+
+        SnapshotInfo saved = graphs.save("streamed", "bfs", null, nodes, good.edges());
+        assertThat(saved.nodeCount()).isEqualTo(500);
+        assertThat(saved.edgeCount()).isEqualTo(1_000);
+    }
+
+    @Test
     void badValuesAreRejectedBeforeAnythingIsStored() {
         GraphSnapshot good = randomGraph("bad", 100, 100, 5);
         List<NodeState> nodes = new ArrayList<>(good.nodes());
@@ -201,10 +224,21 @@ class GraphStoreIT {
                 .hasMessageContaining("node 40 (0-based").hasMessageContaining("activation level NaN");
 
         List<EdgeState> edges = new ArrayList<>(good.edges());
-        edges.set(9, new EdgeState(edges.get(9).from(), edges.get(9).to(), null, 1, JSONB.valueOf("{\"a\":")));
+        edges.set(9, new EdgeState(edges.get(9).from(), edges.get(9).to(), null, 1, JSONB.valueOf("[1, 2]")));
         assertThatThrownBy(() -> graphs.save(GraphSnapshot.of("bad", "bfs", null, good.nodes(), edges)))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("edge 9 (0-based").hasMessageContaining("not valid JSON");
+                .hasMessageContaining("edge 9 (0-based").hasMessageContaining("must be a JSON object");
+
+        // JSON syntax is PostgreSQL's to check; its refusal still names the edge or node, and stores nothing.
+        edges.set(9, new EdgeState(edges.get(9).from(), edges.get(9).to(), null, 1, JSONB.valueOf("{\"a\": tru}")));
+        assertThatThrownBy(() -> graphs.save(GraphSnapshot.of("bad", "bfs", null, good.nodes(), edges)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.sqlState()).isEqualTo("22P02"))
+                .hasMessageContaining("edge 9 (0-based)").hasMessageContaining("invalid input syntax for type json");
+        List<NodeState> badJson = new ArrayList<>(good.nodes());
+        badJson.set(70, new NodeState(badJson.get(70).id(), 0.5f, JSONB.valueOf("{\"k\": }"), false, null, null));
+        assertThatThrownBy(() -> graphs.save(GraphSnapshot.of("bad", "bfs", null, badJson, good.edges())))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("node 70 (0-based)").hasMessageContaining("invalid input syntax for type json");
 
         assertThatThrownBy(() -> graphs.save(GraphSnapshot.of("bad", "bfs", JSONB.valueOf("[1]"), List.of(),
                 List.of()))).isInstanceOf(InvalidInputException.class).hasMessageContaining("metadata must be a JSON object");

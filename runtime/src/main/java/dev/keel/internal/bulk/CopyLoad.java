@@ -15,7 +15,7 @@ import org.postgresql.copy.CopyIn;
 import org.postgresql.util.PSQLException;
 
 /** The COPY strategy: rows encoded in PostgreSQL's binary format and streamed through pgjdbc's CopyManager. */
-final class CopyLoad {
+public final class CopyLoad {
     /** Bytes of encoded rows collected before they are handed to the driver. */
     static final int FLUSH_BYTES = 64 * 1024;
     private static final Pattern COPY_LINE = Pattern.compile("COPY [^,]+, line (\\d+)");
@@ -91,15 +91,21 @@ final class CopyLoad {
 
     /** ", row N of the input" when PostgreSQL names the COPY line (1-based) that failed. */
     private static String failingRow(SQLException e) {
+        long row = failedRow(e);
+        return row < 0 ? "" : ", row " + row + " of the input (0-based)";
+    }
+
+    /** The 0-based input row of a failed COPY, from the line PostgreSQL names; -1 when it names none. */
+    public static long failedRow(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof PSQLException p && p.getServerErrorMessage() != null
                     && p.getServerErrorMessage().getWhere() != null) {
                 Matcher m = COPY_LINE.matcher(p.getServerErrorMessage().getWhere());
                 if (m.find()) {
-                    return ", row " + (Long.parseLong(m.group(1)) - 1) + " of the input (0-based)";
+                    return Long.parseLong(m.group(1)) - 1;
                 }
             }
         }
-        return "";
+        return -1;
     }
 }

@@ -13,22 +13,21 @@ import dev.keel.graph.SnapshotInfo;
 import dev.keel.graph.SnapshotWriter;
 import dev.keel.internal.ErrorTranslator;
 import dev.keel.internal.MetricsCollector;
+import dev.keel.internal.Workers;
 import dev.keel.internal.bulk.BadValue;
 import dev.keel.internal.db.tables.records.GraphSnapshotsRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jooq.Condition;
@@ -38,19 +37,13 @@ import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /** The graph store on PostgreSQL; see {@link GraphStore} and {@link Staging} for how a save works. */
-public final class PgGraphStore implements GraphStore, AutoCloseable {
-    private static final AtomicInteger THREADS = new AtomicInteger();
-
+public final class PgGraphStore implements GraphStore {
     private final DataSource pool;
     private final MetricsCollector metrics;
     private final DSLContext dsl;
     private final SnapshotReader reader;
-    /** Runs the second connection's half of a save; daemon threads, created on demand, idle ones expire. */
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "keel-graph-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    /** Runs the second connection's half of a save. */
+    private final Workers executor;
 
     /**
      * A save holds two connections at once; letting at most half the pool save at a time means concurrent saves
@@ -58,8 +51,9 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
      */
     private final Semaphore saves;
 
-    public PgGraphStore(DataSource pool, int maxPoolSize, MetricsCollector metrics) {
+    public PgGraphStore(DataSource pool, int maxPoolSize, MetricsCollector metrics, Workers workers) {
         this.pool = pool;
+        this.executor = workers;
         this.saves = new Semaphore(Math.max(1, maxPoolSize / 2), true);
         this.metrics = metrics;
         this.dsl = DSL.using(pool, SQLDialect.POSTGRES);
@@ -82,13 +76,20 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
         Objects.requireNonNull(edges, "edges");
         JSONB meta = checkHeader(name, algorithm, metadata);
         long started = System.nanoTime();
+        // Nodes already in memory: their ids are checked here, and edge ends as the edges are encoded.
+        NodeIds ids = nodes instanceof Collection<NodeState> all && all.size() <= NodeIds.MAX_NODES
+                ? NodeIds.of(name, all) : null;
         acquireSaveSlot(name);
         try (Staging s = Staging.open(pool, executor, name, algorithm, meta)) {
+            if (ids != null) {
+                s.checkEdgesAgainst(ids);
+            }
             Future<?> edgeHalf = executor.submit(() -> {
                 try {
                     for (EdgeState e : edges) {
                         s.edge(Objects.requireNonNull(e, "edge"));
                     }
+                    s.finishEdges(); // index the edges while nodes may still be loading
                     return null;
                 } catch (Throwable t) {
                     s.aborted = true;
@@ -100,6 +101,7 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
                 for (NodeState n : nodes) {
                     s.node(Objects.requireNonNull(n, "node"));
                 }
+                s.finishNodes();
             } catch (Throwable t) {
                 s.aborted = true;
                 failure = t;
@@ -254,9 +256,4 @@ public final class PgGraphStore implements GraphStore, AutoCloseable {
                 r.getNodeCount(), r.getEdgeCount(), r.getCreatedAt());
     }
 
-    /** Stops the loader threads; saves in progress finish first. */
-    @Override
-    public void close() {
-        executor.shutdown();
-    }
 }

@@ -6,7 +6,9 @@ import dev.keel.graph.EdgeState;
 import dev.keel.graph.NodeState;
 import dev.keel.graph.SnapshotInfo;
 import dev.keel.internal.ErrorTranslator;
+import dev.keel.internal.Workers;
 import dev.keel.internal.bulk.BadValue;
+import dev.keel.internal.bulk.CopyLoad;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +18,6 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.jooq.JSONB;
@@ -46,14 +47,18 @@ final class Staging implements AutoCloseable {
     final String edgesTable;
     private final Connection a;
     private final Connection b;
-    private final ExecutorService executor;
+    private final Workers executor;
     private StageCopy nodes;
     private StageCopy edges;
+    /** The node ids, when all nodes were known before the first edge: edge ends are then checked as they come. */
+    private NodeIds nodeIds;
+    private boolean nodesIndexed;
+    private boolean edgesIndexed;
     private boolean published;
     volatile boolean aborted;
 
     private Staging(String name, String algorithm, JSONB metadata, Connection a, Connection b,
-                    ExecutorService executor) {
+                    Workers executor) {
         this.name = name;
         this.algorithm = algorithm;
         this.metadata = metadata;
@@ -66,7 +71,7 @@ final class Staging implements AutoCloseable {
     }
 
     /** Takes two connections, clears leftovers of dead saves, creates the staging tables and opens both COPYs. */
-    static Staging open(DataSource pool, ExecutorService executor, String name, String algorithm, JSONB metadata) {
+    static Staging open(DataSource pool, Workers executor, String name, String algorithm, JSONB metadata) {
         Connection a = null;
         Connection b = null;
         try {
@@ -120,12 +125,20 @@ final class Staging implements AutoCloseable {
             throw new InvalidInputException("graph snapshot " + name + ": node " + nodes.rows + " (0-based, id "
                     + n.id() + "): " + e.getMessage(), "node");
         }
-        nodes.endRow();
+        try {
+            nodes.endRow();
+        } catch (SQLException e) {
+            throw copyFailure(e, "node");
+        }
     }
 
     void edge(EdgeState e) throws SQLException {
         if (aborted) {
             throw new CancellationSignal();
+        }
+        if (nodeIds != null) {
+            checkEnd(e, e.from());
+            checkEnd(e, e.to());
         }
         int mark = edges.buf.size();
         try {
@@ -136,7 +149,51 @@ final class Staging implements AutoCloseable {
             throw new InvalidInputException("graph snapshot " + name + ": edge " + edges.rows + " (0-based, "
                     + e.from() + " -> " + e.to() + "): " + bad.getMessage(), "edge");
         }
-        edges.endRow();
+        try {
+            edges.endRow();
+        } catch (SQLException failure) {
+            throw copyFailure(failure, "edge");
+        }
+    }
+
+    /**
+     * Edges are checked against these ids as they are encoded, so {@link #publish} need not join the staged
+     * tables. Call before the first edge.
+     */
+    void checkEdgesAgainst(NodeIds ids) {
+        this.nodeIds = ids;
+    }
+
+    private void checkEnd(EdgeState e, long end) {
+        if (!nodeIds.contains(end)) {
+            aborted = true;
+            throw danglingEdge(e.from(), e.to(), end);
+        }
+    }
+
+    private InvalidInputException danglingEdge(long from, long to, long missing) {
+        return new InvalidInputException("graph snapshot " + name + ": edge " + from + " -> " + to + " names node "
+                + missing + ", which is not in the snapshot", "edge");
+    }
+
+    static InvalidInputException duplicateNode(String snapshot, String which) {
+        return new InvalidInputException("graph snapshot " + snapshot + ": node id" + which
+                + " appears more than once; node ids must be unique within a snapshot", "node");
+    }
+
+    /**
+     * A COPY failure; PostgreSQL's own checks of a value (JSON syntax, for one) are reported like Keel's, naming
+     * the node or edge by its place in the input.
+     */
+    private RuntimeException copyFailure(SQLException e, String kind) {
+        aborted = true;
+        long row = CopyLoad.failedRow(e);
+        String at = row >= 0 ? ": " + kind + " " + row + " (0-based)" : "";
+        if (row >= 0 && e.getSQLState() != null && e.getSQLState().startsWith("22")) {
+            return new InvalidInputException("graph snapshot " + name + at + ": " + e.getMessage(), e.getSQLState(),
+                    e, kind);
+        }
+        return ErrorTranslator.translate("save graph snapshot " + name + at, e);
     }
 
     long nodeCount() {
@@ -150,41 +207,74 @@ final class Staging implements AutoCloseable {
     // ---- publishing -------------------------------------------------------------------------------------------
 
     /**
-     * Ends both COPYs, builds the indexes, checks node ids and edge ends, and attaches both tables with the
-     * snapshot's row, under the next version for the name.
+     * Ends the node COPY, adds the primary key (which also finds duplicate node ids) and commits the node table.
+     * Runs on the thread that fed the nodes, so it overlaps with edges still loading.
+     */
+    void finishNodes() throws SQLException {
+        long stored;
+        try {
+            stored = nodes.finish();
+        } catch (SQLException e) {
+            throw copyFailure(e, "node");
+        }
+        if (stored != nodes.rows) {
+            throw new KeelException("save graph snapshot " + name + ": PostgreSQL stored " + stored + " of "
+                    + nodes.rows + " nodes", null, null);
+        }
+        addPrimaryKey();
+        a.commit();
+        nodesIndexed = true;
+    }
+
+    /** Ends the edge COPY, builds the neighbour index and commits the edge table; see {@link #finishNodes}. */
+    void finishEdges() throws SQLException {
+        long stored;
+        try {
+            stored = edges.finish();
+        } catch (SQLException e) {
+            throw copyFailure(e, "edge");
+        }
+        if (stored != edges.rows) {
+            throw new KeelException("save graph snapshot " + name + ": PostgreSQL stored " + stored + " of "
+                    + edges.rows + " edges", null, null);
+        }
+        try (Statement st = b.createStatement()) {
+            st.execute("SET LOCAL maintenance_work_mem = '256MB'");
+            st.execute("CREATE INDEX ON " + edgesTable + " (snapshot_id, from_node)");
+        }
+        b.commit();
+        edgesIndexed = true;
+    }
+
+    /**
+     * Finishes whichever table is not finished yet, checks edge ends in the database unless they were checked
+     * as they came, and attaches both tables with the snapshot's row, under the next version for the name.
      */
     SnapshotInfo publish() {
         String op = "save graph snapshot " + name;
         try {
             long t0 = System.nanoTime();
-            long nodeRows = both(() -> nodes.finish(), () -> edges.finish())[0];
-            long t1 = System.nanoTime();
-            if (nodeRows != nodes.rows) {
-                throw new KeelException(op + ": PostgreSQL stored " + nodeRows + " of " + nodes.rows + " nodes",
-                        null, null);
-            }
             both(() -> {
-                addPrimaryKey();
-                a.commit();
+                if (!nodesIndexed) {
+                    finishNodes();
+                }
                 return 0L;
             }, () -> {
-                try (Statement st = b.createStatement()) {
-                    st.execute("SET LOCAL maintenance_work_mem = '256MB'");
-                    st.execute("CREATE INDEX ON " + edgesTable + " (snapshot_id, from_node)");
+                if (!edgesIndexed) {
+                    finishEdges();
                 }
-                b.commit();
                 return 0L;
             });
-            long t2 = System.nanoTime();
-            if (edges.rows > 0) {
+            long t1 = System.nanoTime();
+            if (edges.rows > 0 && nodeIds == null) {
                 both(() -> dangling(a, "from_node"), () -> dangling(b, "to_node"));
             }
-            long t3 = System.nanoTime();
+            long t2 = System.nanoTime();
             SnapshotInfo info = attach();
             published = true;
-            LOG.debug("{}: last rows sent in {} ms, indexed in {} ms, edge ends checked in {} ms, attached in {} ms",
-                    op, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
-                    (System.nanoTime() - t3) / 1_000_000);
+            LOG.debug("{}: indexes finished {} ms after the last row, edge ends checked in {} ms{}, attached in {} ms",
+                    op, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, nodeIds == null ? "" : " (as they came)",
+                    (System.nanoTime() - t2) / 1_000_000);
             return info;
         } catch (SQLException e) {
             throw ErrorTranslator.translate(op, e);
@@ -204,9 +294,7 @@ final class Staging implements AutoCloseable {
                 st.execute("ROLLBACK TO SAVEPOINT pk");
                 try (ResultSet rs = st.executeQuery("SELECT node_id FROM " + nodesTable
                         + " GROUP BY node_id HAVING count(*) > 1 ORDER BY node_id LIMIT 1")) {
-                    String which = rs.next() ? " " + rs.getLong(1) : "";
-                    throw new InvalidInputException("graph snapshot " + name + ": node id" + which
-                            + " appears more than once; node ids must be unique within a snapshot", "node");
+                    throw duplicateNode(name, rs.next() ? " " + rs.getLong(1) : "");
                 }
             }
         }
@@ -226,9 +314,7 @@ final class Staging implements AutoCloseable {
                 if (rs.next()) {
                     long from = rs.getLong(1);
                     long to = rs.getLong(2);
-                    throw new InvalidInputException("graph snapshot " + name + ": edge " + from + " -> " + to
-                            + " names node " + ("from_node".equals(end) ? from : to)
-                            + ", which is not in the snapshot", "edge");
+                    throw danglingEdge(from, to, "from_node".equals(end) ? from : to);
                 }
             }
         } finally {

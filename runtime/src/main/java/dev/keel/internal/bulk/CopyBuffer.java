@@ -99,21 +99,9 @@ public final class CopyBuffer {
 
     /** Writes {@code s} as UTF-8, without a length word. */
     public void utf8(String s) {
-        int n = s.length();
-        ensure(n);
-        // Fast path: ASCII goes byte for byte.
-        int i = 0;
-        for (; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                break;
-            }
-            bytes[size++] = (byte) c;
-        }
-        if (i < n) {
-            byte[] rest = s.substring(i).getBytes(StandardCharsets.UTF_8);
-            put(rest, 0, rest.length);
-        }
+        // The JDK's encoder copies an ASCII string's bytes in one go: several times faster than a loop over chars.
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        put(b, 0, b.length);
     }
 
     private void ensure(int more) {

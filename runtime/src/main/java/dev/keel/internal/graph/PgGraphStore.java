@@ -76,16 +76,17 @@ public final class PgGraphStore implements GraphStore {
         Objects.requireNonNull(edges, "edges");
         JSONB meta = checkHeader(name, algorithm, metadata);
         long started = System.nanoTime();
-        // Nodes already in memory: their ids are checked here, and edge ends as the edges are encoded.
-        NodeIds ids = nodes instanceof Collection<NodeState> all && all.size() <= NodeIds.MAX_NODES
-                ? NodeIds.of(name, all) : null;
+        // Nodes already in memory: the edge loader checks their ids first, then each edge's ends as it goes,
+        // while the node loader (the longer of the two) starts at once.
+        Collection<NodeState> inMemory = nodes instanceof Collection<NodeState> all
+                && all.size() <= NodeIds.MAX_NODES ? all : null;
         acquireSaveSlot(name);
         try (Staging s = Staging.open(pool, executor, name, algorithm, meta)) {
-            if (ids != null) {
-                s.checkEdgesAgainst(ids);
-            }
             Future<?> edgeHalf = executor.submit(() -> {
                 try {
+                    if (inMemory != null) {
+                        s.checkEdgesAgainst(NodeIds.of(name, inMemory));
+                    }
                     for (EdgeState e : edges) {
                         s.edge(Objects.requireNonNull(e, "edge"));
                     }

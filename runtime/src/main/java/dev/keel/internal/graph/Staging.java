@@ -54,6 +54,10 @@ final class Staging implements AutoCloseable {
     private NodeIds nodeIds;
     private boolean nodesIndexed;
     private boolean edgesIndexed;
+    /** For the debug log: when the COPYs opened, and each table's last row and index done, in nanoseconds. */
+    private long opened;
+    private final long[] nodeTimes = new long[2];
+    private final long[] edgeTimes = new long[2];
     private boolean published;
     volatile boolean aborted;
 
@@ -106,6 +110,7 @@ final class Staging implements AutoCloseable {
                     + "CONSTRAINTS, CONSTRAINT snapshot_check" + check + ")");
         }
         // FREEZE: the tables are new in this transaction, so rows can be written already frozen.
+        opened = System.nanoTime();
         nodes = new StageCopy(a, "COPY " + nodesTable + " (" + NODE_COLUMNS + ") FROM STDIN (FORMAT binary, FREEZE)");
         edges = new StageCopy(b, "COPY " + edgesTable + " (" + EDGE_COLUMNS + ") FROM STDIN (FORMAT binary, FREEZE)");
     }
@@ -158,7 +163,7 @@ final class Staging implements AutoCloseable {
 
     /**
      * Edges are checked against these ids as they are encoded, so {@link #publish} need not join the staged
-     * tables. Call before the first edge.
+     * tables. Call before the first edge, on the thread that feeds the edges.
      */
     void checkEdgesAgainst(NodeIds ids) {
         this.nodeIds = ids;
@@ -221,8 +226,10 @@ final class Staging implements AutoCloseable {
             throw new KeelException("save graph snapshot " + name + ": PostgreSQL stored " + stored + " of "
                     + nodes.rows + " nodes", null, null);
         }
+        nodeTimes[0] = System.nanoTime();
         addPrimaryKey();
         a.commit();
+        nodeTimes[1] = System.nanoTime();
         nodesIndexed = true;
     }
 
@@ -238,11 +245,13 @@ final class Staging implements AutoCloseable {
             throw new KeelException("save graph snapshot " + name + ": PostgreSQL stored " + stored + " of "
                     + edges.rows + " edges", null, null);
         }
+        edgeTimes[0] = System.nanoTime();
         try (Statement st = b.createStatement()) {
             st.execute("SET LOCAL maintenance_work_mem = '256MB'");
             st.execute("CREATE INDEX ON " + edgesTable + " (snapshot_id, from_node)");
         }
         b.commit();
+        edgeTimes[1] = System.nanoTime();
         edgesIndexed = true;
     }
 
@@ -253,7 +262,6 @@ final class Staging implements AutoCloseable {
     SnapshotInfo publish() {
         String op = "save graph snapshot " + name;
         try {
-            long t0 = System.nanoTime();
             both(() -> {
                 if (!nodesIndexed) {
                     finishNodes();
@@ -272,13 +280,21 @@ final class Staging implements AutoCloseable {
             long t2 = System.nanoTime();
             SnapshotInfo info = attach();
             published = true;
-            LOG.debug("{}: indexes finished {} ms after the last row, edge ends checked in {} ms{}, attached in {} ms",
-                    op, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, nodeIds == null ? "" : " (as they came)",
-                    (System.nanoTime() - t2) / 1_000_000);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}: {} nodes loaded in {} ms, primary key {} ms; {} edges loaded in {} ms, index {} ms; "
+                        + "edge ends checked {}; attached in {} ms", op, nodes.rows, ms(nodeTimes[0] - opened),
+                        ms(nodeTimes[1] - nodeTimes[0]), edges.rows, ms(edgeTimes[0] - opened),
+                        ms(edgeTimes[1] - edgeTimes[0]), nodeIds == null ? "in " + ms(t2 - t1) + " ms" : "as they came",
+                        ms(System.nanoTime() - t2));
+            }
             return info;
         } catch (SQLException e) {
             throw ErrorTranslator.translate(op, e);
         }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     private void addPrimaryKey() throws SQLException {

@@ -11,13 +11,17 @@ import org.jooq.JSONB;
  * Obtain one from {@code keel.graphs()}; it is thread-safe.
  *
  * <p>What a save checks, before anything becomes visible: the name and algorithm are 1–200 characters;
- * metadata and properties are JSON objects within the size cap; activation levels, distances and weights are
- * finite; node ids are unique; every edge's ends are nodes of the snapshot. A failed check throws
+ * metadata and properties are JSON objects within the size cap (PostgreSQL's jsonb parser checks the syntax of
+ * properties as they load); activation levels, distances and weights are finite; node ids are unique; every edge's
+ * ends are nodes of the snapshot (checked in memory as edges are sent when the nodes are a {@link
+ * java.util.Collection}, otherwise in the database once both tables are loaded). A failed check throws
  * {@link dev.keel.error.InvalidInputException} naming the node or edge (0-based, in input order) and stores
  * nothing. Versions count up per name, and concurrent saves of one name get distinct versions.
  *
- * <p>A save uses two pooled connections at once (so the pool needs at least two), and at most half the pool's
- * connections save at a time; further saves wait their turn. A load uses one connection.
+ * <p>A save uses two pooled connections at once, so the pool needs at least two (with one, a save fails at once),
+ * and at most half the pool's connections save at a time; further saves wait their turn. {@link #stream} uses one
+ * connection; {@link #load} of 50,000 rows or more reads half of them on a second connection when a save's slot
+ * is free, and on one otherwise.
  */
 public interface GraphStore {
     /** Saves a whole snapshot and returns its id; its version is one more than the name's latest. */
@@ -39,14 +43,14 @@ public interface GraphStore {
     /**
      * Loads a snapshot into memory, nodes and edges in the order they were saved.
      *
-     * @throws dev.keel.error.NotFound when there is no such snapshot
+     * @throws dev.keel.error.NotFoundException when there is no such snapshot
      */
     GraphSnapshot load(UUID id);
 
     /**
      * Streams a snapshot to {@code visitor} with bounded memory.
      *
-     * @throws dev.keel.error.NotFound when there is no such snapshot
+     * @throws dev.keel.error.NotFoundException when there is no such snapshot
      */
     void stream(UUID id, GraphVisitor visitor);
 

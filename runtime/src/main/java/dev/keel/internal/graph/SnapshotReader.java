@@ -58,55 +58,54 @@ final class SnapshotReader {
     }
 
     GraphSnapshot load(UUID id) {
-        Objects.requireNonNull(id, "id");
-        String op = "load graph snapshot " + id;
-        long started = System.nanoTime();
-        try (Connection c = pool.getConnection()) {
-            begin(c);
+        return inReadTransaction(id, (c, op, active) -> {
             Part first = new Part();
-            CopyOut[] active = new CopyOut[1];
-            try {
-                SnapshotInfo info = header(c, id, op);
-                first.header(info);
-                boolean parallel = info.nodeCount() + info.edgeCount() >= PARALLEL_FROM
-                        && twoConnectionSlots.tryAcquire();
-                Part rest = null;
-                if (parallel) {
-                    try {
-                        rest = readInTwo(c, id, first, active);
-                    } finally {
-                        twoConnectionSlots.release();
-                    }
-                } else {
-                    read(c, id, null, null, first, active);
+            SnapshotInfo info = header(c, id, op);
+            first.header(info);
+            Part rest = null;
+            if (info.nodeCount() + info.edgeCount() >= PARALLEL_FROM && twoConnectionSlots.tryAcquire()) {
+                try {
+                    rest = readInTwo(c, id, first, active);
+                } finally {
+                    twoConnectionSlots.release();
                 }
-                c.commit();
-                metrics.record(System.nanoTime() - started);
-                return first.snapshot(rest);
-            } catch (SQLException | RuntimeException | Error e) {
-                end(c, active[0]);
-                throw e;
+            } else {
+                read(c, id, null, null, first, active);
             }
-        } catch (SQLException e) {
-            throw translate(op, e);
-        } catch (org.jooq.exception.DataAccessException e) {
-            throw ErrorTranslator.translate(op, e);
-        }
+            return first.snapshot(rest);
+        });
     }
 
     void stream(UUID id, GraphVisitor visitor) {
-        Objects.requireNonNull(id, "id");
         Objects.requireNonNull(visitor, "visitor");
+        inReadTransaction(id, (c, op, active) -> {
+            visitor.header(header(c, id, op));
+            read(c, id, null, null, visitor, active);
+            return null;
+        });
+    }
+
+    /** What runs in a read's transaction; {@code active[0]} holds the COPY in progress. */
+    private interface Read<T> {
+        T run(Connection c, String op, CopyOut[] active) throws SQLException;
+    }
+
+    /**
+     * Runs {@code body} in a repeatable-read, read-only transaction on a pooled connection, and commits; a failure
+     * rolls back, or takes the connection out of the pool when it stopped in the middle of a COPY.
+     */
+    private <T> T inReadTransaction(UUID id, Read<T> body) {
+        Objects.requireNonNull(id, "id");
         String op = "load graph snapshot " + id;
         long started = System.nanoTime();
         try (Connection c = pool.getConnection()) {
             begin(c);
             CopyOut[] active = new CopyOut[1];
             try {
-                visitor.header(header(c, id, op));
-                read(c, id, null, null, visitor, active);
+                T result = body.run(c, op, active);
                 c.commit();
                 metrics.record(System.nanoTime() - started);
+                return result;
             } catch (SQLException | RuntimeException | Error e) {
                 end(c, active[0]);
                 throw e;
@@ -168,7 +167,7 @@ final class SnapshotReader {
         try {
             return second.get();
         } catch (ExecutionException e) {
-            throw Staging.rethrow(e.getCause());
+            throw Workers.rethrow(e.getCause());
         } catch (InterruptedException e) {
             rest.stopped = true;
             Thread.currentThread().interrupt();

@@ -393,12 +393,12 @@ final class Staging implements AutoCloseable {
         } catch (Exception e) {
             aborted = true;
             waitQuietly(other);
-            throw rethrow(e);
+            throw Workers.rethrow(e);
         }
         try {
             return new long[] {first, other.get()};
         } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
+            throw Workers.rethrow(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KeelException("save graph snapshot " + name + ": interrupted", null, e);
@@ -415,18 +415,6 @@ final class Staging implements AutoCloseable {
         }
     }
 
-    static SQLException rethrow(Throwable t) {
-        if (t instanceof SQLException s) {
-            return s;
-        }
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new SQLException(t);
-    }
 
     // ---- cleaning up ------------------------------------------------------------------------------------------
 

@@ -1,6 +1,5 @@
 package dev.keel.internal.bulk;
 
-import dev.keel.KeelException;
 import dev.keel.internal.ErrorTranslator;
 import dev.keel.internal.MetricsCollector;
 import dev.keel.internal.Workers;
@@ -54,12 +53,8 @@ public final class CopyLoad {
                     progress.accept(rows.count);
                 }
             }
-            long n = copy.finish();
+            long n = copy.finish("bulk COPY into " + table.getName());
             metrics.record(System.nanoTime() - started);
-            if (n != rows.count) {
-                throw new KeelException("bulk COPY into " + table.getName() + ": PostgreSQL stored " + n
-                        + " rows of " + rows.count + " sent", null, null);
-            }
             return n;
         } catch (SQLException e) {
             cancel(copy);

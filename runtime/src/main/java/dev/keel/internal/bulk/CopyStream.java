@@ -1,5 +1,6 @@
 package dev.keel.internal.bulk;
 
+import dev.keel.KeelException;
 import dev.keel.internal.Workers;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -66,13 +67,22 @@ public final class CopyStream {
         }
     }
 
-    /** Sends the rest and ends the COPY; returns the rows PostgreSQL stored. */
-    public long finish() throws SQLException {
+    /**
+     * Sends the rest, ends the COPY and checks that PostgreSQL stored every row sent; returns the row count.
+     *
+     * @param op the load, for the error when the counts differ
+     */
+    public long finish(String op) throws SQLException {
         awaitSent();
         buf.trailer();
         in.writeToCopy(buf.array(), 0, buf.size());
         buf.clear();
-        return in.endCopy();
+        long stored = in.endCopy();
+        if (stored != rows) {
+            throw new KeelException(op + ": PostgreSQL stored " + stored + " of the " + rows + " rows sent", null,
+                    null);
+        }
+        return stored;
     }
 
     /** Abandons the COPY (its transaction then fails); waits for a send in flight first. */

@@ -221,15 +221,10 @@ final class Staging implements AutoCloseable {
      * Runs on the thread that fed the nodes, so it overlaps with edges still loading.
      */
     void finishNodes() throws SQLException {
-        long stored;
         try {
-            stored = nodes.finish();
+            nodes.finish("save graph snapshot " + name + " (nodes)");
         } catch (SQLException e) {
             throw copyFailure(e, "node");
-        }
-        if (stored != nodes.rows()) {
-            throw new KeelException("save graph snapshot " + name + ": PostgreSQL stored " + stored + " of "
-                    + nodes.rows() + " nodes", null, null);
         }
         nodeTimes[0] = System.nanoTime();
         addPrimaryKey();
@@ -240,15 +235,10 @@ final class Staging implements AutoCloseable {
 
     /** Ends the edge COPY, builds the neighbour index and commits the edge table; see {@link #finishNodes}. */
     void finishEdges() throws SQLException {
-        long stored;
         try {
-            stored = edges.finish();
+            edges.finish("save graph snapshot " + name + " (edges)");
         } catch (SQLException e) {
             throw copyFailure(e, "edge");
-        }
-        if (stored != edges.rows()) {
-            throw new KeelException("save graph snapshot " + name + ": PostgreSQL stored " + stored + " of "
-                    + edges.rows() + " edges", null, null);
         }
         edgeTimes[0] = System.nanoTime();
         try (Statement st = b.createStatement()) {

@@ -228,20 +228,36 @@ class BulkWriterIT {
     }
 
     @Test
-    void aBadValueFoundWhileCopyDataIsInFlightLeavesNothing() {
-        // COPY data goes out in 64 KiB buffers on a worker thread while the next one is encoded: a bad value far into
-        // the load is found with earlier buffers sent and one in flight.
+    void aMultiRowFailureInsideAPipelinedBatchNamesItsStatementsRows() {
+        // Statements go out eight to a JDBC batch, one batch on a worker while the next is gathered: the duplicate
+        // is in the sixth statement of the second batch, with the first batch stored and the third being gathered.
+        List<NarrowRecord> rows = narrow(0, 20_000);
+        rows.get(13_456).setId(5L);
+
+        assertThatThrownBy(() -> keel.bulk(NARROW).strategy(BulkStrategy.MULTI_ROW).load(rows))
+                .isInstanceOfSatisfying(ConstraintViolationException.class,
+                        e -> assertThat(e.constraintName()).isEqualTo("narrow_pkey"))
+                .hasMessageContaining("rows 13000–13999 of the input");
+        assertThat(keel.dsl().fetchCount(NARROW)).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = BulkStrategy.class, names = {"COPY", "MULTI_ROW"})
+    void aBadValueFoundWhileDataIsInFlightLeavesNothing(BulkStrategy strategy) {
+        // COPY data goes out in 64 KiB buffers, multi-row statements in batches of eight, each on a worker thread
+        // while the next is gathered: a bad value far into the load is found with earlier data stored and some in
+        // flight.
         List<NarrowRecord> bad = narrow(0, 200_000);
         bad.get(150_000).setScore(Double.NaN);
-        assertThatThrownBy(() -> keel.bulk(NARROW).strategy(BulkStrategy.COPY).load(bad))
+        assertThatThrownBy(() -> keel.bulk(NARROW).strategy(strategy).load(bad))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("row 150000 ");
         assertThat(keel.dsl().fetchCount(NARROW)).isZero();
 
         keel.transaction(tx -> {
             tx.dsl().execute("INSERT INTO bulk.narrow VALUES (-1, 'before', 0)");
-            assertThatThrownBy(() -> keel.bulk(NARROW).strategy(BulkStrategy.COPY).in(tx).load(bad))
+            assertThatThrownBy(() -> keel.bulk(NARROW).strategy(strategy).in(tx).load(bad))
                     .isInstanceOf(InvalidInputException.class);
-            keel.bulk(NARROW).strategy(BulkStrategy.COPY).in(tx).load(narrow(0, 123_456));
+            keel.bulk(NARROW).strategy(strategy).in(tx).load(narrow(0, 123_456));
         });
         assertThat(keel.dsl().fetchCount(NARROW)).isEqualTo(123_457);
         assertThat(keel.dsl().fetchOne("SELECT sum(id) FROM bulk.narrow").get(0, Long.class))

@@ -87,7 +87,7 @@ public final class BulkEngine<R extends TableRecord<R>> {
             }
             long written = strategy == BulkStrategy.COPY
                     ? CopyLoad.run(c, plan, rows, options.progress(), metrics, workers)
-                    : new InsertLoad<>(plan, options, metrics).run(c, rows);
+                    : new InsertLoad<>(plan, options, metrics, workers).run(c, rows);
             if (own) {
                 tx.commit();
             } else {

@@ -4,7 +4,6 @@ import dev.keel.KeelException;
 import dev.keel.internal.Workers;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -108,21 +107,6 @@ public final class CopyStream {
             return spare;
         }
         sending = null;
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return f.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the send holds the connection and cannot be abandoned
-                }
-            }
-        } catch (ExecutionException e) {
-            throw Workers.rethrow(e.getCause());
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return Workers.await(f); // the send holds the connection and cannot be abandoned
     }
 }

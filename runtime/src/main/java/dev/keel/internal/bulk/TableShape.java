@@ -37,10 +37,11 @@ public final class TableShape {
     /**
      * One column as the catalog describes it.
      *
-     * @param arrayType the SQL type of an array of this column's values (base type of a domain, without typmod),
-     *                  or {@code null} for an array column, whose values cannot be unnested from one
+     * @param scalarType the quoted, schema-qualified SQL type of this column's values (the base type of a domain,
+     *                   without typmod), or {@code null} for an array column, whose values cannot be unnested from an
+     *                   array of them
      */
-    public record Column(String name, String typname, int typmod, boolean writable, Codec codec, String arrayType) {
+    public record Column(String name, String typname, int typmod, boolean writable, Codec codec, String scalarType) {
     }
 
     private final String qualifiedName;
@@ -101,7 +102,7 @@ public final class TableShape {
                     boolean identityAlways = "a".equals(rs.getString("attidentity"));
                     String typname = rs.getString("typname");
                     Codec codec;
-                    String arrayType = null;
+                    String scalarType = null;
                     String elemName = rs.getString("elem_name");
                     if (elemName != null) {
                         Codec element = scalar(c, elemName, rs.getString("elem_typtype"), rs.getString("elem_schema"),
@@ -111,10 +112,10 @@ public final class TableShape {
                     } else {
                         codec = scalar(c, typname, rs.getString("typtype"), rs.getString("type_schema"),
                                 rs.getInt("type_oid"), typmod, allowNonFinite, maxJsonBytes, enumLabels);
-                        arrayType = quote(rs.getString("type_schema")) + "." + quote(typname) + "[]";
+                        scalarType = quote(rs.getString("type_schema")) + "." + quote(typname);
                     }
                     out.put(attname, new Column(attname, typname, typmod, !generated && !identityAlways, codec,
-                            arrayType));
+                            scalarType));
                 }
             }
         }

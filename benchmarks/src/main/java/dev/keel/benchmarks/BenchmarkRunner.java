@@ -77,6 +77,19 @@ public final class BenchmarkRunner implements Callable<Integer> {
             description = "Only these data shapes: nodes, edges, narrow (inserts), graph (GraphStore).")
     List<String> shapes = new ArrayList<>();
 
+    @Option(names = "--paired", description = "Measure the speed targets instead: each target's Keel method and its "
+            + "yardstick take turns, load by load, in this JVM (one warm-up round, then --rounds), and the report "
+            + "gives the median ratio and its range. Size: the one --rows value (default 1000000; --quick: 100000); "
+            + "--shape picks targets (nodes, edges, graph). Report default: target/benchmarks/keel-targets.md.")
+    boolean paired;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
+            description = "Measured rounds per target with --paired (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     /** For CI: one load of 100 rows per benchmark, to prove the suite runs; its figures mean nothing. */
     @Option(names = "--smoke", hidden = true)
     boolean smoke;
@@ -99,6 +112,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
                 Files.createDirectories(out.toAbsolutePath().getParent());
             }
         }
+        if (paired) {
+            return paired();
+        }
         RunPlan base = smoke ? RunPlan.smoke() : quick ? RunPlan.quick() : RunPlan.full();
         Path logFile = sibling(json, ".log");
         try (PrintStream logStream = new PrintStream(Files.newOutputStream(logFile), true, StandardCharsets.UTF_8)) {
@@ -110,28 +126,80 @@ public final class BenchmarkRunner implements Callable<Integer> {
                     + (shapes.isEmpty() ? "" : " --shape " + String.join(",", shapes)));
                 return 2;
             }
-            DatabaseChoice choice = DatabaseChoice.resolve(url, "--url", System.getenv(), false,
-                    "KEEL_JDBC_URL", "DATABASE_URL");
-            EmbeddedPostgres embedded = null;
-            try {
-                String jdbcUrl;
-                String database;
-                if (choice.source() == DatabaseChoice.Source.EXPLICIT_URL) {
-                    jdbcUrl = choice.jdbcUrl();
-                    database = choice.describe();
-                } else {
-                    System.err.println("Starting embedded PostgreSQL (durable: fsync and synchronous_commit on)...");
-                    embedded = EmbeddedPostgres.builder().durable(true).start();
-                    jdbcUrl = embedded.jdbcUrl();
-                    database = "embedded, localhost, temporary data directory";
-                }
-                return run(selected, jdbcUrl, database, logStream, logFile);
-            } finally {
-                if (embedded != null) {
-                    embedded.close();
-                }
-            }
+            return withDatabase((jdbcUrl, database) -> run(selected, jdbcUrl, database, logStream, logFile));
         }
+    }
+
+    /** Resolves the database as the JMH run does and hands it to {@code work}; the embedded server is closed after. */
+    private int withDatabase(DatabaseWork work) throws Exception {
+        DatabaseChoice choice = DatabaseChoice.resolve(url, "--url", System.getenv(), false, "KEEL_JDBC_URL",
+                "DATABASE_URL");
+        if (choice.source() == DatabaseChoice.Source.EXPLICIT_URL) {
+            return work.run(choice.jdbcUrl(), choice.describe());
+        }
+        System.err.println("Starting embedded PostgreSQL (durable: fsync and synchronous_commit on)...");
+        try (EmbeddedPostgres embedded = EmbeddedPostgres.builder().durable(true).start()) {
+            return work.run(embedded.jdbcUrl(), "embedded, localhost, temporary data directory");
+        }
+    }
+
+    @FunctionalInterface
+    private interface DatabaseWork {
+        int run(String jdbcUrl, String database) throws Exception;
+    }
+
+    private int paired() throws Exception {
+        if (rows.size() > 1) {
+            System.err.println("--paired measures one size; --rows gave " + String.join(",", rows));
+            return 2;
+        }
+        int n;
+        try {
+            n = rows.isEmpty() ? (smoke ? 100 : quick ? 100_000 : 1_000_000) : Integer.parseInt(rows.get(0).strip());
+        } catch (NumberFormatException e) {
+            System.err.println("--rows must be a whole number, was " + rows.get(0));
+            return 2;
+        }
+        List<String> unknown = shapes.stream().filter(s -> !List.of("nodes", "edges", "graph").contains(s)).toList();
+        if (n < 1 || rounds < 1 || !unknown.isEmpty()) {
+            System.err.println(n < 1 ? "--rows must be at least 1" : rounds < 1 ? "--rounds must be at least 1"
+                    : "--paired targets have the shapes nodes, edges and graph, not " + String.join(",", unknown));
+            return 2;
+        }
+        Path out = spec.commandLine().getParseResult().hasMatchedOption("--report") ? report
+                : report.resolveSibling("keel-targets.md");
+        int measuredRounds = smoke ? 1 : rounds;
+        return withDatabase((jdbcUrl, database) -> {
+            TargetDatabase.prepare(jdbcUrl);
+            System.setProperty(TargetDatabase.URL_PROPERTY, jdbcUrl);
+            String plan = String.format(Locale.ROOT, "paired: %s rows, 1 warm-up round and %d measured per target, "
+                    + "the two methods alternating in one JVM", ResultTable.size(n), measuredRounds);
+            Environment env = Environment.probe(jdbcUrl, database, plan);
+            String loadBefore = loadAverage();
+            System.out.println("Measuring the speed targets in pairs on " + env.postgres() + " (" + database
+                    + (env.nonDurableSettings().isEmpty() ? ", durable" : ", NOT DURABLE: "
+                    + String.join(", ", env.nonDurableSettings())) + "); load average " + loadBefore + ".");
+            long started = System.nanoTime();
+            List<PairedTargets.Result> results = new PairedTargets(n, measuredRounds, shapes,
+                    what -> System.out.println("  " + what + " ...")).run();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            StringBuilder md = new StringBuilder("## Keel speed targets\n\n");
+            env.lines().forEach(l -> md.append("- ").append(l).append('\n'));
+            List<String> notes = new ArrayList<>();
+            if (smoke) {
+                notes.add("--smoke: one round of tiny loads to prove the targets run. These figures are not "
+                        + "measurements.");
+            }
+            notes.add(String.format(Locale.ROOT, "Run took %d min %02d s; load average before %s, after %s.",
+                    took.toMinutes(), took.toSecondsPart(), loadBefore, loadAverage()));
+            notes.forEach(w -> md.append("- **").append(w).append("**\n"));
+            md.append('\n').append(PairedTargets.render(results, measuredRounds));
+            System.out.println();
+            System.out.println(md);
+            Files.writeString(out, md, StandardCharsets.UTF_8);
+            System.out.println("Wrote " + out);
+            return 0;
+        });
     }
 
     private int run(RunPlan selected, String jdbcUrl, String database, PrintStream logStream, Path logFile)

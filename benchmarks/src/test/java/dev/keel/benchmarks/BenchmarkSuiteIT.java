@@ -66,6 +66,29 @@ class BenchmarkSuiteIT {
     }
 
     @Test
+    void theTargetsRunInPairsAndTheReportIsWritten(TestDatabase db, @TempDir Path dir) throws Exception {
+        Path report = dir.resolve("targets.md");
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        int exit;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exit = new CommandLine(new BenchmarkRunner()).execute("--paired", "--smoke", "--url", db.jdbcUrl(),
+                    "--report", report.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        stdout.println(captured.toString(StandardCharsets.UTF_8));
+
+        assertThat(exit).as("runner exit code").isZero();
+        String table = Files.readString(report);
+        assertThat(table).contains("median of 1 round").contains("--smoke").contains("PostgreSQL 17");
+        // COPY x 2, save, MULTI_ROW x 2, load x 2: each row ends with its verdict
+        assertThat(table.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| target"))
+                .filter(l -> l.endsWith("| yes |") || l.endsWith("| **no** |"))).hasSize(7);
+    }
+
+    @Test
     void aServerWithoutDurableCommitsIsLabelled(TestDatabase db, @TempDir Path dir) throws Exception {
         String fsync;
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();

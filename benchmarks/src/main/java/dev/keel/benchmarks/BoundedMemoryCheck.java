@@ -14,9 +14,10 @@ import java.util.stream.Stream;
 
 /**
  * Shows that a bulk load of any size runs in bounded memory: streams N rows of the graph_nodes shape (10M by
- * default) through {@code keel.bulk(...)} by COPY and prints the heap's peak. Run it with a small heap:
+ * default) through {@code keel.bulk(...)} by COPY, or by the strategy named second, and prints the heap's peak.
+ * Run it with a small heap:
  *
- * <pre>java -Xmx256m -cp benchmarks/target/keel-benchmarks.jar dev.keel.benchmarks.BoundedMemoryCheck 10000000</pre>
+ * <pre>java -Xmx256m -cp benchmarks/target/keel-benchmarks.jar dev.keel.benchmarks.BoundedMemoryCheck 10000000 [MULTI_ROW]</pre>
  *
  * It exits with status 1 when PostgreSQL did not store exactly N rows.
  */
@@ -26,6 +27,7 @@ public final class BoundedMemoryCheck {
 
     public static void main(String[] args) {
         int rows = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 10_000_000;
+        BulkStrategy strategy = args.length > 1 ? BulkStrategy.valueOf(args[1]) : BulkStrategy.COPY;
         @SuppressWarnings("unchecked")
         Shape<GraphNodesRecord> nodes = (Shape<GraphNodesRecord>) Shape.named("nodes");
         try (EmbeddedPostgres pg = EmbeddedPostgres.ephemeral()) {
@@ -34,7 +36,7 @@ public final class BoundedMemoryCheck {
             try (Keel keel = Keel.builder().jdbcUrl(url).migrate(false).build()) {
                 resetPeaks();
                 Stream<GraphNodesRecord> input = IntStream.range(0, rows).mapToObj(i -> nodes.record(i, rows));
-                BulkResult r = keel.bulk(nodes.table()).strategy(BulkStrategy.COPY).load(input);
+                BulkResult r = keel.bulk(nodes.table()).strategy(strategy).load(input);
                 long stored = keel.dsl().fetchCount(nodes.table());
                 long maxHeap = Runtime.getRuntime().maxMemory();
                 System.out.printf("%,d rows by %s in %.1f s (%,.0f rows/s); stored %,d; heap peak at most %,d MiB "

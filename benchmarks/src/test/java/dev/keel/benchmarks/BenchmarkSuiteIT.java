@@ -32,20 +32,11 @@ class BenchmarkSuiteIT {
         Path json = dir.resolve("results.json");
         Path chart = dir.resolve("chart.svg");
         Path report = dir.resolve("results.md");
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        int exit;
-        try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exit = new CommandLine(new BenchmarkRunner()).execute("--smoke", "--url", db.jdbcUrl(),
-                    "--json", json.toString(), "--chart", chart.toString(), "--report", report.toString());
-        } finally {
-            System.setOut(stdout);
-        }
-        String out = captured.toString(StandardCharsets.UTF_8);
-        stdout.println(out);
+        Run run = runner("--smoke", "--url", db.jdbcUrl(), "--json", json.toString(), "--chart", chart.toString(),
+                "--report", report.toString());
+        String out = run.out();
 
-        assertThat(exit).as("runner exit code").isZero();
+        assertThat(run.exit()).as("runner exit code").isZero();
         String table = Files.readString(report);
         assertThat(out).contains(table.strip().lines().findFirst().orElseThrow());
         for (Method m : Method.values()) {
@@ -68,19 +59,9 @@ class BenchmarkSuiteIT {
     @Test
     void theTargetsRunInPairsAndTheReportIsWritten(TestDatabase db, @TempDir Path dir) throws Exception {
         Path report = dir.resolve("targets.md");
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        int exit;
-        try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exit = new CommandLine(new BenchmarkRunner()).execute("--paired", "--smoke", "--url", db.jdbcUrl(),
-                    "--report", report.toString());
-        } finally {
-            System.setOut(stdout);
-        }
-        stdout.println(captured.toString(StandardCharsets.UTF_8));
+        Run run = runner("--paired", "--smoke", "--url", db.jdbcUrl(), "--report", report.toString());
 
-        assertThat(exit).as("runner exit code").isZero();
+        assertThat(run.exit()).as("runner exit code").isZero();
         String table = Files.readString(report);
         assertThat(table).contains("median of 1 round").contains("--smoke").contains("PostgreSQL 17");
         // COPY x 2, save, MULTI_ROW x 2, load x 2: each row ends with its verdict
@@ -96,24 +77,35 @@ class BenchmarkSuiteIT {
             rs.next();
             fsync = rs.getString(1);
         }
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        int exit;
-        try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exit = new CommandLine(new BenchmarkRunner()).execute("--smoke", "--url", db.jdbcUrl(),
-                    "--include", "InsertBenchmarks.copyBinary", "--json", dir.resolve("r.json").toString(),
-                    "--chart", dir.resolve("c.png").toString(), "--report", dir.resolve("r.md").toString());
-        } finally {
-            System.setOut(stdout);
-        }
-        assertThat(exit).isZero();
-        String out = captured.toString(StandardCharsets.UTF_8);
+        Run run = runner("--smoke", "--url", db.jdbcUrl(), "--include", "InsertBenchmarks.copyBinary",
+                "--json", dir.resolve("r.json").toString(), "--chart", dir.resolve("c.png").toString(),
+                "--report", dir.resolve("r.md").toString());
+        assertThat(run.exit()).isZero();
+        String out = run.out();
         if ("off".equals(fsync)) {
             assertThat(out).contains("NOT DURABLE: fsync=off");
         } else {
             assertThat(out).doesNotContain("NOT DURABLE: fsync");
         }
         assertThat(dir.resolve("c.png")).isNotEmptyFile();
+    }
+
+    private record Run(int exit, String out) {
+    }
+
+    /** Runs the runner in this JVM with its standard output captured, and echoes that output. */
+    private static Run runner(String... args) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        int exit;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exit = new CommandLine(new BenchmarkRunner()).execute(args);
+        } finally {
+            System.setOut(stdout);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        stdout.println(out);
+        return new Run(exit, out);
     }
 }

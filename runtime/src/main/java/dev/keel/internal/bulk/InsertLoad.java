@@ -62,6 +62,12 @@ final class InsertLoad<R extends TableRecord<R>> {
     private final Workers workers;
     /** Whether statements unnest one array per column (no column holds arrays) rather than list VALUES. */
     private final boolean unnest;
+    /**
+     * For unnest, per column: the element type of the array sent (its own type, or {@code text}), and the Java
+     * class of that array's elements.
+     */
+    private final String[] elementTypes;
+    private final Class<?>[] elementClasses;
 
     InsertLoad(LoadPlan<R> plan, BulkOptions<R> options, MetricsCollector metrics, Workers workers) {
         this.table = plan.table();
@@ -70,6 +76,13 @@ final class InsertLoad<R extends TableRecord<R>> {
         this.metrics = metrics;
         this.workers = workers;
         this.unnest = plan.columns().stream().allMatch(c -> c.column().scalarType() != null);
+        this.elementTypes = new String[plan.size()];
+        this.elementClasses = new Class<?>[plan.size()];
+        for (int k = 0; k < plan.size(); k++) {
+            String nativeType = nativeArrayType(plan.columns().get(k).codec());
+            elementTypes[k] = nativeType == null ? "text" : nativeType;
+            elementClasses[k] = nativeType == null ? String.class : NATIVE_ARRAYS.get(nativeType);
+        }
     }
 
     /**
@@ -301,19 +314,21 @@ final class InsertLoad<R extends TableRecord<R>> {
         Array[] out = new Array[ncols];
         for (int k = 0; k < ncols; k++) {
             Codec codec = plan.columns().get(k).codec();
-            String nativeType = nativeArrayType(codec);
-            Object[] column = (Object[]) java.lang.reflect.Array.newInstance(
-                    nativeType == null ? String.class : NATIVE_ARRAYS.get(nativeType), nrows);
+            boolean asText = elementClasses[k] == String.class;
+            Object[] column = (Object[]) java.lang.reflect.Array.newInstance(elementClasses[k], nrows);
             for (int r = 0; r < nrows; r++) {
                 Object v = values[(from + r) * ncols + k];
-                column[r] = v == null || nativeType != null ? v : codec.text(v);
+                column[r] = v == null || !asText ? v : codec.text(v);
             }
-            out[k] = c.createArrayOf(nativeType == null ? "text" : nativeType, column);
+            out[k] = c.createArrayOf(elementTypes[k], column);
         }
         return out;
     }
 
-    /** Element types whose arrays pgjdbc encodes in binary, with the Java class of their values. */
+    /**
+     * Element types sent as arrays of their own type, with the Java class of their values; pgjdbc encodes the
+     * numbers' and booleans' arrays in binary.
+     */
     private static final Map<String, Class<?>> NATIVE_ARRAYS = Map.of("int2", Short.class, "int4", Integer.class,
             "int8", Long.class, "float4", Float.class, "float8", Double.class, "bool", Boolean.class,
             "uuid", UUID.class);
@@ -348,7 +363,7 @@ final class InsertLoad<R extends TableRecord<R>> {
             for (int k = 0; k < plan.size(); k++) {
                 LoadPlan.Col col = plan.columns().get(k);
                 String sep = k == 0 ? "" : ", ";
-                boolean asText = nativeArrayType(col.codec()) == null;
+                boolean asText = elementClasses[k] == String.class;
                 sql.append(sep).append("u.c").append(k);
                 if (asText) {
                     sql.append("::").append(col.column().scalarType());

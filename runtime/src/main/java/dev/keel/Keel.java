@@ -12,6 +12,8 @@ import dev.keel.internal.MicrometerBinding;
 import dev.keel.internal.Migrator;
 import dev.keel.internal.Retrier;
 import dev.keel.internal.StartupWait;
+import dev.keel.internal.StoreContext;
+import dev.keel.internal.Stores;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -62,8 +64,8 @@ public final class Keel implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final int migrationsApplied;
     private final dev.keel.internal.bulk.TableShapes tableShapes = new dev.keel.internal.bulk.TableShapes();
-    private final dev.keel.internal.graph.PgGraphStore graphs;
     private final dev.keel.internal.Workers workers = new dev.keel.internal.Workers();
+    private final Stores stores;
 
     Keel(KeelConfig config) {
         this.config = config;
@@ -87,7 +89,7 @@ public final class Keel implements AutoCloseable {
         this.dsl = DSL.using(configuration(new GuardedConnectionProvider()));
         this.health = new HealthProbe(this::dsl, this::poolStats, config.acquireTimeout());
         this.migrationsApplied = applied;
-        this.graphs = new dev.keel.internal.graph.PgGraphStore(pool, config.maxPoolSize(), metrics, workers);
+        this.stores = new Stores(new StoreContext(this, pool, config, metrics, retrier, workers));
         this.unbindMeters = bindMeters(config);
         LOG.info("Keel started: {}", config);
     }
@@ -206,7 +208,7 @@ public final class Keel implements AutoCloseable {
     /** The graph snapshot store. */
     public dev.keel.graph.GraphStore graphs() {
         ensureOpen();
-        return graphs;
+        return stores.get(dev.keel.graph.GraphStore.class, dev.keel.internal.graph.PgGraphStore::new);
     }
 
     /**
@@ -278,10 +280,14 @@ public final class Keel implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            health.close();
-            unbindMeters.run();
-            workers.close();
-            pool.close();
+            try {
+                stores.close();
+            } finally {
+                health.close();
+                unbindMeters.run();
+                workers.close();
+                pool.close();
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import dev.keel.graph.SnapshotInfo;
 import dev.keel.graph.SnapshotWriter;
 import dev.keel.internal.ErrorTranslator;
 import dev.keel.internal.MetricsCollector;
+import dev.keel.internal.StoreContext;
 import dev.keel.internal.Workers;
 import dev.keel.internal.bulk.BadValue;
 import dev.keel.internal.db.tables.records.GraphSnapshotsRecord;
@@ -53,7 +54,11 @@ public final class PgGraphStore implements GraphStore {
     /** A save needs two connections at once; a pool of one cannot give them. */
     private final boolean twoConnections;
 
-    public PgGraphStore(DataSource pool, int maxPoolSize, MetricsCollector metrics, Workers workers) {
+    public PgGraphStore(StoreContext context) {
+        this(context.pool(), context.maxPoolSize(), context.metrics(), context.workers());
+    }
+
+    PgGraphStore(DataSource pool, int maxPoolSize, MetricsCollector metrics, Workers workers) {
         this.pool = pool;
         this.executor = workers;
         this.saves = new Semaphore(Math.max(1, maxPoolSize / 2), true);

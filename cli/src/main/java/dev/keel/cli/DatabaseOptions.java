@@ -4,6 +4,7 @@ import dev.keel.HealthStatus;
 import dev.keel.Keel;
 import dev.keel.embedded.DatabaseChoice;
 import dev.keel.embedded.EmbeddedPostgres;
+import dev.keel.embedded.PostgresVersion;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,8 +47,11 @@ final class DatabaseOptions {
             jdbc = choice.jdbcUrl();
             where = choice.describe();
         } else {
-            Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".keel", "data");
-            embedded = EmbeddedPostgres.builder().dataDirectory(dir).durable(true).start();
+            PostgresVersion version = PostgresVersion.fromEnvironment(System.getenv());
+            // A data directory belongs to one major version; other majors get their own default directory.
+            Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".keel",
+                    version.major() == PostgresVersion.DEFAULT.major() ? "data" : "data-" + version.major());
+            embedded = EmbeddedPostgres.builder().version(version).dataDirectory(dir).durable(true).start();
             jdbc = embedded.jdbcUrl();
             where = "embedded PostgreSQL " + embedded.serverVersion() + ", data in " + dir;
         }

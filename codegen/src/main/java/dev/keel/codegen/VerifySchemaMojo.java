@@ -1,5 +1,6 @@
 package dev.keel.codegen;
 
+import dev.keel.codegen.internal.BuildLog;
 import dev.keel.codegen.internal.MigratedDatabase;
 import dev.keel.codegen.internal.MigrationFailure;
 import dev.keel.codegen.internal.SchemaDrift;
@@ -7,6 +8,7 @@ import dev.keel.embedded.DatabaseChoice;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -37,13 +39,14 @@ public class VerifySchemaMojo extends AbstractKeelMojo {
             getLog().info("Keel schema verification skipped");
             return;
         }
+        List<String> schemas = schemaList(List.of());
         SchemaDrift drift;
-        try (MigratedDatabase expected = MigratedDatabase.start(null, locations(), schemaList(),
-                getClass().getClassLoader());
+        try (MigratedDatabase expected = MigratedDatabase.start(databaseTarget(null), flywaySettings(),
+                getClass().getClassLoader(), BuildLog.of(getLog()::debug, getLog()::info, getLog()::warn));
              Connection reference = expected.connect();
              Connection live = DriverManager.getConnection(jdbcUrl)) {
             live.setReadOnly(true);
-            drift = SchemaDrift.compare(reference, live, schemaList());
+            drift = SchemaDrift.compare(reference, live, schemas, expected.historyTables());
         } catch (MigrationFailure e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (SQLException e) {

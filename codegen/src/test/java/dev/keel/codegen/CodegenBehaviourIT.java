@@ -4,7 +4,10 @@ import static dev.keel.codegen.GeneratedSources.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keel.codegen.internal.BuildLog;
 import dev.keel.codegen.internal.CodegenSettings;
+import dev.keel.codegen.internal.DatabaseTarget;
+import dev.keel.codegen.internal.FlywaySettings;
 import dev.keel.codegen.internal.MigratedDatabase;
 import dev.keel.codegen.internal.MigrationFailure;
 import dev.keel.codegen.internal.SchemaDrift;
@@ -31,9 +34,9 @@ class CodegenBehaviourIT {
     void unchangedMigrationsAreNotRegeneratedAndAChangeIsNoticed() throws Exception {
         Path migrations = Files.createDirectories(tmp.resolve("migrations"));
         Files.writeString(migrations.resolve("V1__t.sql"), "CREATE TABLE t (id int PRIMARY KEY, j jsonb);");
-        CodegenSettings settings = new CodegenSettings(List.of("filesystem:" + migrations), "com.example.inc",
+        CodegenSettings settings = CodegenSettings.of(List.of("filesystem:" + migrations), "com.example.inc",
                 List.of("public"), tmp.resolve("gen"), null, false);
-        SchemaGenerator generator = new SchemaGenerator(settings, getClass().getClassLoader(), s -> { }, s -> { });
+        SchemaGenerator generator = new SchemaGenerator(settings, getClass().getClassLoader(), BuildLog.NONE);
 
         String first = generator.fingerprint();
         assertThat(generator.isUpToDate(first)).isFalse();
@@ -49,28 +52,28 @@ class CodegenBehaviourIT {
         Files.writeString(migrations.resolve("V2__u.sql"), "ALTER TABLE t ADD COLUMN u uuid;");
         assertThat(generator.isUpToDate(generator.fingerprint())).isFalse();
 
-        CodegenSettings otherPackage = new CodegenSettings(List.of("filesystem:" + migrations), "com.example.other",
+        CodegenSettings otherPackage = CodegenSettings.of(List.of("filesystem:" + migrations), "com.example.other",
                 List.of("public"), tmp.resolve("gen"), null, false);
-        assertThat(new SchemaGenerator(otherPackage, getClass().getClassLoader(), s -> { }, s -> { }).fingerprint())
+        assertThat(new SchemaGenerator(otherPackage, getClass().getClassLoader(), BuildLog.NONE).fingerprint())
                 .isNotEqualTo(generator.fingerprint());
     }
 
     @Test
     void classpathLocationsInJarsAndDirectoriesAreFingerprinted() {
-        CodegenSettings settings = new CodegenSettings(List.of("classpath:fixtures/fidelity"), "com.example.cp",
+        CodegenSettings settings = CodegenSettings.of(List.of("classpath:fixtures/fidelity"), "com.example.cp",
                 List.of("app"), tmp.resolve("gen"), null, false);
-        SchemaGenerator generator = new SchemaGenerator(settings, getClass().getClassLoader(), s -> { }, s -> { });
-        CodegenSettings empty = new CodegenSettings(List.of("classpath:fixtures/none"), "com.example.cp",
+        SchemaGenerator generator = new SchemaGenerator(settings, getClass().getClassLoader(), BuildLog.NONE);
+        CodegenSettings empty = CodegenSettings.of(List.of("classpath:fixtures/none"), "com.example.cp",
                 List.of("app"), tmp.resolve("gen"), null, false);
         assertThat(generator.fingerprint())
-                .isNotEqualTo(new SchemaGenerator(empty, getClass().getClassLoader(), s -> { }, s -> { }).fingerprint());
+                .isNotEqualTo(new SchemaGenerator(empty, getClass().getClassLoader(), BuildLog.NONE).fingerprint());
     }
 
     @Test
     void brokenMigrationNamesTheFileAndPostgresMessage(TestDatabase db) {
-        CodegenSettings settings = new CodegenSettings(List.of("filesystem:" + fixture("broken")), "com.example.b",
+        CodegenSettings settings = CodegenSettings.of(List.of("filesystem:" + fixture("broken")), "com.example.b",
                 List.of("public"), tmp.resolve("gen"), db.jdbcUrl(), false);
-        SchemaGenerator generator = new SchemaGenerator(settings, getClass().getClassLoader(), s -> { }, s -> { });
+        SchemaGenerator generator = new SchemaGenerator(settings, getClass().getClassLoader(), BuildLog.NONE);
         assertThatThrownBy(() -> generator.generate(generator.fingerprint()))
                 .isInstanceOf(MigrationFailure.class)
                 .hasMessageContaining("V2__broken.sql")
@@ -83,19 +86,20 @@ class CodegenBehaviourIT {
 
     @Test
     void missingLocationIsAClearError(TestDatabase db) {
-        assertThatThrownBy(() -> MigratedDatabase.start(db.jdbcUrl(), List.of("filesystem:" + tmp.resolve("nope")),
-                List.of("public"), getClass().getClassLoader()))
+        assertThatThrownBy(() -> MigratedDatabase.start(DatabaseTarget.url(db.jdbcUrl()),
+                FlywaySettings.of(List.of("filesystem:" + tmp.resolve("nope"))), getClass().getClassLoader(),
+                BuildLog.NONE))
                 .isInstanceOf(MigrationFailure.class)
                 .hasMessageContaining("nope");
     }
 
     @Test
     void invalidSettingsAreRejectedByName() {
-        assertThatThrownBy(() -> new CodegenSettings(List.of("db/migration"), "com.x", List.of("public"), tmp, null, false))
+        assertThatThrownBy(() -> CodegenSettings.of(List.of("db/migration"), "com.x", List.of("public"), tmp, null, false))
                 .hasMessageContaining("migrations").hasMessageContaining("db/migration");
-        assertThatThrownBy(() -> new CodegenSettings(List.of("classpath:x"), "com..x", List.of("public"), tmp, null, false))
+        assertThatThrownBy(() -> CodegenSettings.of(List.of("classpath:x"), "com..x", List.of("public"), tmp, null, false))
                 .hasMessageContaining("packageName");
-        assertThatThrownBy(() -> new CodegenSettings(List.of("classpath:x"), "com.x", List.of(), tmp, null, false))
+        assertThatThrownBy(() -> CodegenSettings.of(List.of("classpath:x"), "com.x", List.of(), tmp, null, false))
                 .hasMessageContaining("schemas");
     }
 
@@ -115,11 +119,11 @@ class CodegenBehaviourIT {
                             + "CREATE TABLE gone (y int);");
             String reference = server.newDatabaseName("reference");
             server.createDatabase(reference, null);
-            try (MigratedDatabase expected = MigratedDatabase.start(server.jdbcUrl(reference),
-                    List.of("filesystem:" + migrations), List.of("public"), getClass().getClassLoader());
+            try (MigratedDatabase expected = MigratedDatabase.start(DatabaseTarget.url(server.jdbcUrl(reference)),
+                    FlywaySettings.of(List.of("filesystem:" + migrations)), getClass().getClassLoader(), BuildLog.NONE);
                  Connection ref = expected.connect();
                  Connection liveConn = DriverManager.getConnection(server.jdbcUrl(live))) {
-                SchemaDrift drift = SchemaDrift.compare(ref, liveConn, List.of("public"));
+                SchemaDrift drift = SchemaDrift.compare(ref, liveConn, List.of("public"), expected.historyTables());
                 assertThat(drift.missing()).containsExactlyInAnyOrder("table public.gone",
                         "column public.t.added date null");
                 assertThat(drift.extra()).containsExactly("table public.stray");
@@ -128,7 +132,7 @@ class CodegenBehaviourIT {
                         "column public.t.name: migrations say character varying(10) not null, live is character varying(10) null");
                 assertThat(drift.report()).contains("missing", "extra", "changed");
 
-                SchemaDrift none = SchemaDrift.compare(ref, ref, List.of("public"));
+                SchemaDrift none = SchemaDrift.compare(ref, ref, List.of("public"), expected.historyTables());
                 assertThat(none.isEmpty()).isTrue();
             } finally {
                 server.dropDatabase(reference);

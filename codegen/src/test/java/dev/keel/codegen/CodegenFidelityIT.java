@@ -3,6 +3,7 @@ package dev.keel.codegen;
 import static dev.keel.codegen.GeneratedSources.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keel.codegen.internal.BuildLog;
 import dev.keel.codegen.internal.CodegenSettings;
 import dev.keel.codegen.internal.GenerationReport;
 import dev.keel.codegen.internal.SchemaGenerator;
@@ -16,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.jooq.DSLContext;
@@ -45,10 +47,12 @@ class CodegenFidelityIT {
     @BeforeAll
     static void generate(TestDatabase db) throws Exception {
         deleteRecursively(tmp);
-        CodegenSettings settings = new CodegenSettings(List.of("filesystem:" + fixture("fidelity")), PKG,
+        CodegenSettings settings = CodegenSettings.of(List.of("filesystem:" + fixture("fidelity")), PKG,
                 List.of("app", "audit"), tmp.resolve("gen"), db.jdbcUrl(), false);
+        // The application's Flyway keeps its history in app and creates both schemas, as flyway.conf would say.
+        settings = settings.withFlyway(settings.flyway().withProperties(Map.of("flyway.schemas", "app,audit")));
         SchemaGenerator generator = new SchemaGenerator(settings, CodegenFidelityIT.class.getClassLoader(),
-                s -> { }, warnings::add);
+                BuildLog.of(s -> { }, s -> { }, warnings::add));
         report = generator.generate(generator.fingerprint());
         generated = GeneratedSources.compileAndLoad(tmp.resolve("gen"), Files.createDirectories(tmp.resolve("classes")));
     }

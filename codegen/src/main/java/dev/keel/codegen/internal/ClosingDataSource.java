@@ -24,7 +24,9 @@ final class ClosingDataSource implements DataSource, AutoCloseable {
 
     @Override
     public synchronized Connection getConnection() throws SQLException {
-        Connection c = DriverManager.getConnection(url);
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("ApplicationName", MigrationWatchdog.APPLICATION);
+        Connection c = DriverManager.getConnection(url, p);
         opened.add(c);
         return c;
     }

@@ -6,39 +6,61 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * What one code generation run needs, validated: Flyway locations, the Java package, the schemas to generate,
- * where to write, and optionally a JDBC URL to use instead of the embedded PostgreSQL.
+ * What one code generation run needs, validated: the Java package, the schemas to generate, where to write, the
+ * user's own jOOQ generator settings, how to migrate ({@link FlywaySettings}) and on which database
+ * ({@link DatabaseTarget}).
  */
 public record CodegenSettings(
-        List<String> locations,
         String packageName,
         List<String> schemas,
         Path outputDirectory,
-        String jdbcUrl,
-        boolean includePartitions) {
+        boolean includePartitions,
+        UserGenerator generator,
+        FlywaySettings flyway,
+        DatabaseTarget database) {
 
     private static final Pattern PACKAGE = Pattern.compile("[a-zA-Z_$][\\w$]*(\\.[a-zA-Z_$][\\w$]*)*");
 
     public CodegenSettings {
-        locations = List.copyOf(Objects.requireNonNull(locations, "migrations"));
         schemas = List.copyOf(Objects.requireNonNull(schemas, "schemas"));
         Objects.requireNonNull(outputDirectory, "outputDirectory");
-        if (locations.isEmpty()) {
-            throw new IllegalArgumentException("migrations: at least one Flyway location is required, "
-                    + "e.g. filesystem:src/main/resources/db/migration");
-        }
-        for (String location : locations) {
-            if (!location.startsWith("filesystem:") && !location.startsWith("classpath:")) {
-                throw new IllegalArgumentException("migrations: location '" + location
-                        + "' must start with filesystem: or classpath:");
-            }
-        }
+        Objects.requireNonNull(flyway, "flyway");
+        Objects.requireNonNull(database, "database");
+        generator = generator == null ? UserGenerator.NONE : generator;
         if (schemas.isEmpty()) {
             throw new IllegalArgumentException("schemas: at least one PostgreSQL schema is required, e.g. public");
         }
         if (packageName == null || !PACKAGE.matcher(packageName).matches()) {
             throw new IllegalArgumentException("packageName: '" + packageName + "' is not a Java package name");
         }
+    }
+
+    /** Settings with Flyway's and jOOQ's defaults: the locations, package, schemas and output. */
+    public static CodegenSettings of(List<String> locations, String packageName, List<String> schemas,
+                                     Path outputDirectory, String jdbcUrl, boolean includePartitions) {
+        return new CodegenSettings(packageName, schemas, outputDirectory, includePartitions, UserGenerator.NONE,
+                FlywaySettings.of(locations),
+                jdbcUrl == null ? DatabaseTarget.embedded() : DatabaseTarget.url(jdbcUrl));
+    }
+
+    public CodegenSettings withFlyway(FlywaySettings f) {
+        return new CodegenSettings(packageName, schemas, outputDirectory, includePartitions, generator, f, database);
+    }
+
+    public CodegenSettings withGenerator(UserGenerator g) {
+        return new CodegenSettings(packageName, schemas, outputDirectory, includePartitions, g, flyway, database);
+    }
+
+    public CodegenSettings withDatabase(DatabaseTarget d) {
+        return new CodegenSettings(packageName, schemas, outputDirectory, includePartitions, generator, flyway, d);
+    }
+
+    public List<String> locations() {
+        return flyway.locations();
+    }
+
+    public String jdbcUrl() {
+        return database.jdbcUrl();
     }
 
     /** Splits a comma-separated parameter into trimmed, non-empty parts. */
@@ -50,14 +72,12 @@ public record CodegenSettings(
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
-    /** The schema that Flyway keeps its history table in: the first one listed. */
-    public String historySchema() {
-        return schemas.get(0);
-    }
-
-    /** Everything that changes the generated code, as text for the fingerprint (the URL is left out). */
+    /**
+     * Everything that changes the generated code, as text for the fingerprint: the migrations' settings, the
+     * server's version and the whole jOOQ configuration as it will be run (the URL is left out).
+     */
     String fingerprintText() {
-        return "locations=" + locations + "\npackage=" + packageName + "\nschemas=" + schemas
-                + "\nincludePartitions=" + includePartitions + "\n";
+        return flyway.fingerprintText() + database.fingerprintText() + "includePartitions=" + includePartitions
+                + "\njooq=" + JooqConfiguration.build(this, List.of()) + "\n";
     }
 }

@@ -25,7 +25,20 @@ public final class MigrationFailure extends RuntimeException {
         return script;
     }
 
+    /** Extension errors: "extension "vector" is not available" (PG 15+) or a missing control file (older). */
+    private static final java.util.regex.Pattern MISSING_EXTENSION = java.util.regex.Pattern.compile(
+            "extension \"([^\"]+)\" is not available|could not open extension control file \".*/([^/\"]+)\\.control\"");
+
     public static MigrationFailure from(FlywayException e) {
+        return from(e, null);
+    }
+
+    /**
+     * The failure described in one line.
+     *
+     * @param embeddedVersion the embedded server's version, or {@code null} when a given database was migrated
+     */
+    public static MigrationFailure from(FlywayException e, String embeddedVersion) {
         String script = null;
         int line = -1;
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -48,6 +61,16 @@ public final class MigrationFailure extends RuntimeException {
             msg.append(" at line ").append(line);
         }
         ServerErrorMessage server = pg == null ? null : pg.getServerErrorMessage();
+        java.util.regex.Matcher missing = server == null || server.getMessage() == null ? null
+                : MISSING_EXTENSION.matcher(server.getMessage());
+        if (missing != null && missing.find()) {
+            String extension = missing.group(1) != null ? missing.group(1) : missing.group(2);
+            msg.append(" because it needs the PostgreSQL extension \"").append(extension).append("\", which ")
+                    .append(embeddedVersion != null ? "the embedded PostgreSQL " + embeddedVersion : "this server")
+                    .append(" does not have: point the plugin at a server that has it with <jdbcUrl> "
+                            + "(or -Dkeel.codegen.jdbcUrl=…) [SQLSTATE ").append(server.getSQLState()).append(']');
+            return new MigrationFailure(script, msg.toString(), e);
+        }
         if (server != null) {
             msg.append(": ").append(server.getSeverity() == null ? "ERROR" : server.getSeverity())
                     .append(": ").append(server.getMessage());
@@ -65,6 +88,13 @@ public final class MigrationFailure extends RuntimeException {
             msg.append(": ").append(firstLine(e.getMessage()));
         }
         return new MigrationFailure(script, msg.toString(), e);
+    }
+
+    /** A migration that ran past {@code timeout} and was ended, with what the database said it was doing. */
+    public static MigrationFailure hung(String script, java.time.Duration timeout, String diagnosis, Throwable e) {
+        String what = script == null ? "Flyway" : "Migration " + script;
+        return new MigrationFailure(script, what + " did not finish within " + timeout.toSeconds()
+                + " s (migrationTimeout) and was ended: " + diagnosis, e);
     }
 
     private static PSQLException findPsql(Throwable e) {

@@ -39,9 +39,16 @@ public record SchemaDrift(List<String> missing, List<String> extra, List<String>
         return sb.toString();
     }
 
-    public static SchemaDrift compare(Connection expected, Connection actual, List<String> schemas)
-            throws SQLException {
-        return compare(read(expected, schemas), read(actual, schemas));
+    /** Compares the two databases' tables in {@code schemas}, leaving out Flyway's history tables. */
+    public static SchemaDrift compare(Connection expected, Connection actual, List<String> schemas,
+                                      List<String> historyTables) throws SQLException {
+        Map<String, Map<String, Column>> want = read(expected, schemas);
+        Map<String, Map<String, Column>> have = read(actual, schemas);
+        for (String table : historyTables) {
+            want.remove(table);
+            have.remove(table);
+        }
+        return compare(want, have);
     }
 
     static SchemaDrift compare(Map<String, Map<String, Column>> expected, Map<String, Map<String, Column>> actual) {
@@ -79,7 +86,6 @@ public record SchemaDrift(List<String> missing, List<String> extra, List<String>
                 JOIN pg_namespace n ON n.oid = cl.relnamespace
                 JOIN pg_attribute a ON a.attrelid = cl.oid AND a.attnum > 0 AND NOT a.attisdropped
                 WHERE n.nspname = ANY (?) AND cl.relkind IN ('r', 'p', 'v', 'm', 'f')
-                  AND cl.relname <> 'flyway_schema_history'
                 ORDER BY 1, a.attnum""";
         Map<String, Map<String, Column>> tables = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {

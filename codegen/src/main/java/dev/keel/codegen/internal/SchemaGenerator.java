@@ -9,38 +9,25 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jooq.codegen.GenerationTool;
-import org.jooq.meta.jaxb.Configuration;
-import org.jooq.meta.jaxb.Database;
-import org.jooq.meta.jaxb.Generate;
-import org.jooq.meta.jaxb.Generator;
-import org.jooq.meta.jaxb.Logging;
-import org.jooq.meta.jaxb.SchemaMappingType;
-import org.jooq.meta.jaxb.Target;
 
 /**
  * Migrations in, jOOQ classes out. Skips all work when the fingerprint of the migrations and settings matches the
  * one recorded beside the output by the last successful run.
  */
 public final class SchemaGenerator {
-    /** Flyway's bookkeeping table; never part of the generated code. */
-    static final String FLYWAY_HISTORY = "flyway_schema_history";
-    public static final String GENERATOR_VERSION = "keel-codegen-1";
+    public static final String GENERATOR_VERSION = "keel-codegen-2";
 
     private final CodegenSettings settings;
     private final ClassLoader classLoader;
-    private final Consumer<String> info;
-    private final Consumer<String> warn;
+    private final BuildLog log;
 
-    public SchemaGenerator(CodegenSettings settings, ClassLoader classLoader, Consumer<String> info,
-                           Consumer<String> warn) {
+    public SchemaGenerator(CodegenSettings settings, ClassLoader classLoader, BuildLog log) {
         this.settings = settings;
         this.classLoader = classLoader;
-        this.info = info;
-        this.warn = warn;
+        this.log = log;
     }
 
     /** Where the fingerprint of the last successful run is kept: a file beside the output directory. */
@@ -73,67 +60,64 @@ public final class SchemaGenerator {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        try (MigratedDatabase db = MigratedDatabase.start(settings.jdbcUrl(), settings.locations(),
-                settings.schemas(), classLoader);
+        try (MigratedDatabase db = MigratedDatabase.start(settings.database(), settings.flyway(), classLoader, log);
              Connection connection = db.connect()) {
             List<String> excludes = new ArrayList<>();
-            excludes.add(quoted(settings.historySchema() + "." + FLYWAY_HISTORY));
+            db.historyTables().forEach(t -> excludes.add(quoted(t)));
             List<String> partitions = CatalogQueries.partitions(connection, settings.schemas());
             if (!settings.includePartitions()) {
                 partitions.forEach(p -> excludes.add(quoted(p)));
             }
+            List<String> missing = CatalogQueries.missingSchemas(connection, settings.schemas());
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("schemas: " + String.join(", ", missing) + (missing.size() == 1
+                        ? " does" : " do") + " not exist after the migrations ran; list only schemas the "
+                        + "migrations create (or name them in <flyway><flyway.schemas>)");
+            }
             List<String> unknown = CatalogQueries.unknownTypeColumns(connection, settings.schemas());
             for (String column : unknown) {
-                warn.accept("Column " + column + " has a type jOOQ does not map; it is generated as Object "
+                log.warn("Column " + column + " has a type jOOQ does not map; it is generated as Object "
                         + "(read it with a cast to text, write it with an explicit cast)");
             }
             long t0 = System.nanoTime();
             GenerationTool tool = new GenerationTool();
             tool.setConnection(connection);
-            tool.run(jooqConfiguration(excludes));
+            tool.run(JooqConfiguration.build(settings, excludes));
             long generateMillis = (System.nanoTime() - t0) / 1_000_000;
             Files.createDirectories(fingerprintFile().getParent());
             Files.writeString(fingerprintFile(), fingerprint + "\n", StandardCharsets.UTF_8);
-            GenerationReport report = new GenerationReport(db.isEmbedded(), db.startMillis(), db.migrateMillis(),
-                    generateMillis, db.migrationsApplied(), settings.includePartitions() ? List.of() : partitions,
-                    unknown);
-            info.accept(report.summary());
+            GenerationReport report = new GenerationReport(db.isEmbedded(), db.serverVersion(), db.startMillis(),
+                    db.migrateMillis(), generateMillis, db.migrationsApplied(), countJavaFiles(), mentions("org.jooq.postgres.extensions"),
+                    settings.includePartitions() ? List.of() : partitions, unknown);
+            log.info(report.summary());
             return report;
         } catch (SQLException e) {
             throw new IllegalStateException("Code generation could not read the migrated database: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (MigrationFailure e) {
+        } catch (MigrationFailure | IllegalStateException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("jOOQ code generation failed: " + e.getMessage(), e);
         }
     }
 
-    private Configuration jooqConfiguration(List<String> excludes) {
-        List<SchemaMappingType> schemata = settings.schemas().stream()
-                .map(s -> new SchemaMappingType().withInputSchema(s)).toList();
-        return new Configuration()
-                .withLogging(Logging.WARN)
-                .withGenerator(new Generator()
-                        .withName("org.jooq.codegen.JavaGenerator")
-                        .withDatabase(new Database()
-                                .withName("org.jooq.meta.postgres.PostgresDatabase")
-                                .withSchemata(schemata)
-                                .withIncludes(".*")
-                                .withExcludes(String.join("|", excludes))
-                                .withRegexFlags(List.of())
-                                .withReadonlyComputedColumns(true)
-                                .withReadonlyIdentities(false))
-                        .withGenerate(new Generate()
-                                .withGeneratedAnnotation(false)
-                                .withJavadoc(true)
-                                .withComments(true)
-                                .withFluentSetters(true))
-                        .withTarget(new Target()
-                                .withPackageName(settings.packageName())
-                                .withDirectory(settings.outputDirectory().toAbsolutePath().toString())
-                                .withClean(true)));
+    /** Whether any generated file mentions {@code text} (e.g. a binding from jooq-postgres-extensions). */
+    private boolean mentions(String text) throws IOException {
+        try (Stream<Path> files = Files.walk(settings.outputDirectory())) {
+            for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
+                if (Files.readString(p, StandardCharsets.UTF_8).contains(text)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private long countJavaFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(settings.outputDirectory())) {
+            return files.filter(p -> p.toString().endsWith(".java")).count();
+        }
     }
 
     private static String quoted(String qualifiedName) {

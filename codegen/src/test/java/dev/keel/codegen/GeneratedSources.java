@@ -16,12 +16,14 @@ final class GeneratedSources {
     private GeneratedSources() {
     }
 
-    static ClassLoader compileAndLoad(Path sources, Path classes) throws IOException {
-        List<String> args = new ArrayList<>(List.of("-proc:none", "-nowarn", "-d", classes.toString(),
-                "-classpath", classpathOf(org.jooq.Table.class, org.reactivestreams.Publisher.class,
-                        io.r2dbc.spi.ConnectionFactory.class)));
-        try (Stream<Path> files = Files.walk(sources)) {
-            files.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
+    /** Compiles {@code sources} (and any further source folders, e.g. a client of the generated code). */
+    static ClassLoader compileAndLoad(Path sources, Path classes, Path... more) throws IOException {
+        List<String> args = new ArrayList<>(List.of("-proc:none", "-nowarn", "-encoding", "UTF-8", "-d", classes.toString(),
+                "-classpath", System.getProperty("java.class.path")));
+        for (Path dir : concat(sources, more)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
+            }
         }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         int rc = javac.run(null, null, null, args.toArray(String[]::new));
@@ -31,20 +33,18 @@ final class GeneratedSources {
         return new URLClassLoader(new URL[] {classes.toUri().toURL()}, GeneratedSources.class.getClassLoader());
     }
 
-    private static String classpathOf(Class<?>... classes) {
-        List<String> entries = new ArrayList<>();
-        for (Class<?> c : classes) {
-            try {
-                entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-            } catch (java.net.URISyntaxException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return String.join(java.io.File.pathSeparator, entries);
+    private static List<Path> concat(Path first, Path... more) {
+        List<Path> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(more));
+        return all;
     }
 
     static Path fixture(String name) {
-        URL url = GeneratedSources.class.getResource("/fixtures/" + name);
+        return resource("/fixtures/" + name);
+    }
+
+    static Path resource(String name) {
+        URL url = GeneratedSources.class.getResource(name);
         try {
             return Path.of(url.toURI());
         } catch (java.net.URISyntaxException e) {

@@ -83,7 +83,7 @@ public final class Keel implements AutoCloseable {
             if (config.password() != null) {
                 direct.setPassword(config.password());
             }
-            applied = Migrator.migrate(direct, config.extraLocations(), config.userSchema());
+            applied = Migrator.migrate(direct, config.extraLocations(), config.userSchema(), config.flyway());
         }
         this.pool = new HikariDataSource(hikari(config, props));
         this.dsl = DSL.using(configuration(new GuardedConnectionProvider()));

@@ -30,7 +30,9 @@ public final class KeelBuilder {
     private Duration startupTimeout = Duration.ofSeconds(30);
     private boolean migrate = true;
     private final List<String> locations = new ArrayList<>();
-    private String userSchema = "public";
+    private String userSchema;
+    private final List<java.util.function.Consumer<org.flywaydb.core.api.configuration.FluentConfiguration>> flyway =
+            new ArrayList<>();
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private final List<RetryListener> retryListeners = new ArrayList<>();
     private String applicationName = "keel";
@@ -120,8 +122,9 @@ public final class KeelBuilder {
     }
 
     /**
-     * The application's own Flyway locations, applied after Keel's, with their own history table in
-     * {@link #userSchema(String)}.
+     * The application's own Flyway locations, applied after Keel's exactly as the application's Flyway applies
+     * them: Flyway's defaults (the history table {@code flyway_schema_history} in the connection's schema), plus
+     * whatever {@link #flyway(java.util.function.Consumer)} sets. A migration may create its own schemas.
      */
     public KeelBuilder locations(String... locations) {
         for (String location : locations) {
@@ -130,7 +133,27 @@ public final class KeelBuilder {
         return this;
     }
 
-    /** The schema holding the application's Flyway history (default {@code public}). */
+    /**
+     * The application's own Flyway settings for {@link #locations}, e.g.
+     * {@code flyway(c -> c.table("schema_history").placeholders(Map.of("owner", "app")))}, or
+     * {@code flyway(c -> c.configuration(props))} with the same flyway.conf properties the codegen plugin's
+     * {@code <flyway>} block holds, so the application and its build share one configuration. Called after
+     * Keel has set the data source and locations, so it may change anything; several calls apply in order.
+     * Keel's own migrations are not affected.
+     */
+    public KeelBuilder flyway(java.util.function.Consumer<org.flywaydb.core.api.configuration.FluentConfiguration> configure) {
+        this.flyway.add(java.util.Objects.requireNonNull(configure, "flyway"));
+        return this;
+    }
+
+    /**
+     * Puts the application's Flyway history in {@code schema} and lets Flyway create that schema first.
+     *
+     * @deprecated Flyway then creates the schema before the migrations run, so a migration that creates it
+     *     fails. Use {@code flyway(c -> c.defaultSchema(schema))}, or {@code flyway(c -> c.schemas(schema))} to
+     *     keep this behaviour.
+     */
+    @Deprecated
     public KeelBuilder userSchema(String schema) {
         this.userSchema = schema;
         return this;
@@ -222,7 +245,7 @@ public final class KeelBuilder {
                 errors.add("locations: '" + location + "' must start with classpath: or filesystem:");
             }
         }
-        if (userSchema == null || !userSchema.matches("[A-Za-z_][A-Za-z0-9_$]{0,62}")) {
+        if (userSchema != null && !userSchema.matches("[A-Za-z_][A-Za-z0-9_$]{0,62}")) {
             errors.add("userSchema: '" + userSchema + "' is not a plain PostgreSQL identifier");
         }
         if (retryPolicy == null) {
@@ -240,7 +263,7 @@ public final class KeelBuilder {
         return new KeelConfig(parsed.jdbcUrl(), user != null ? user : parsed.user(),
                 password != null ? password : parsed.password(), maxPoolSize, minIdle, acquireTimeout, idleTimeout,
                 maxLifetime, leakDetectionThreshold, statementTimeout, startupTimeout, migrate, List.copyOf(locations),
-                userSchema, retryPolicy, List.copyOf(retryListeners), applicationName, poolName, meterRegistry);
+                userSchema, List.copyOf(flyway), retryPolicy, List.copyOf(retryListeners), applicationName, poolName, meterRegistry);
     }
 
     /** By class name, so that checking does not load Micrometer (MeterRegistry is an abstract class). */

@@ -42,6 +42,16 @@ public final class Tx implements AutoCloseable {
         return dsl;
     }
 
+    /**
+     * A generated jOOQ DAO (or anything built on a jOOQ {@code Configuration}) bound to this transaction, e.g.
+     * {@code tx.dao(InvoiceDao::new)}: what it writes commits or rolls back with this transaction. Use it only
+     * while the transaction is active.
+     */
+    public <D> D dao(java.util.function.Function<? super org.jooq.Configuration, ? extends D> constructor) {
+        ensureActive("dao()");
+        return constructor.apply(dsl.configuration());
+    }
+
     /** The transaction's JDBC connection, for APIs jOOQ does not cover (e.g. COPY). Do not close or commit it. */
     public Connection connection() {
         ensureActive("connection()");

@@ -38,7 +38,8 @@ public final class TargetDatabase {
 
     /** Applies Keel's migrations and the benchmark tables' (schema {@code bench}). */
     public static void prepare(String url) {
-        try (Keel keel = Keel.builder().jdbcUrl(url).locations("classpath:db/bench").userSchema("bench")
+        try (Keel keel = Keel.builder().jdbcUrl(url).locations("classpath:db/bench")
+                .flyway(c -> c.schemas("bench"))
                 .applicationName("keel-benchmarks").build()) {
             keel.health();
         }

@@ -27,6 +27,7 @@ public record KeelConfig(
         boolean migrate,
         List<String> extraLocations,
         String userSchema,
+        List<java.util.function.Consumer<org.flywaydb.core.api.configuration.FluentConfiguration>> flyway,
         RetryPolicy retryPolicy,
         List<RetryListener> retryListeners,
         String applicationName,

@@ -1,0 +1,2 @@
+CREATE TABLE also_fine (id int);
+CREATE TABEL broken (id int);

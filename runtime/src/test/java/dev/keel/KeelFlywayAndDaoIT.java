@@ -65,6 +65,14 @@ class KeelFlywayAndDaoIT {
                 tx.dao(NarrowDao::new).deleteById(1L);
             } // closed without commit: rolled back
             assertThat(outside.fetchOneById(1L)).isNotNull();
+
+            // readme:start dao
+            keel.transaction(tx -> {
+                NarrowDao dao = tx.dao(NarrowDao::new);             // built on tx.dsl().configuration()
+                dao.insert(new Narrow(3L, "in the transaction", 3.0));
+            });                                                     // commits with the transaction, or rolls back with it
+            // readme:end dao
+            assertThat(outside.fetchOneById(3L)).extracting(Narrow::getLabel).isEqualTo("in the transaction");
         }
     }
 }

@@ -158,4 +158,13 @@ class EmbeddedPostgresIT {
             Thread.sleep(Duration.ofMinutes(5).toMillis());
         }
     }
+
+    @Test
+    void aDataDirectoryOfAnotherMajorIsRefusedByName() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("old"));
+        Files.writeString(dir.resolve("PG_VERSION"), "15\n");
+        assertThatThrownBy(() -> EmbeddedPostgres.persistent(dir))
+                .isInstanceOf(EmbeddedPostgresException.class)
+                .hasMessageContaining("made by PostgreSQL 15");
+    }
 }

@@ -5,4 +5,6 @@ assert new File(basedir, 'target/classes/com/example/shop/OrderQueries.class').i
 def log = new File(basedir, 'build.log').text
 assert log.contains('Keel codegen: generated') : "first build did not generate"
 assert log.contains('migrations unchanged') : "second build regenerated"
+assert !log.contains('database system is ready') && !log.contains('Detected a ') : "the embedded server's own log at INFO"
+assert !log.contains('Successfully applied') : "Flyway's log at INFO"
 return true

@@ -61,6 +61,24 @@ abstract class AbstractKeelMojo extends AbstractMojo {
     @Parameter(defaultValue = "${repositorySystemSession}", readonly = true, required = true)
     RepositorySystemSession repositorySession;
 
+    /**
+     * The embedded server's own log (zonky's, initdb's and the server's startup lines, Keel's one-line choice of
+     * database) is detail a Maven user does not want at INFO: unless Maven runs with -X, those loggers are set to
+     * WARN. Maven's SLF4J provider reads per-logger levels from system properties when a logger is first
+     * created; a level the user set is left alone.
+     */
+    void quietEmbeddedLogging() {
+        if (getLog().isDebugEnabled()) {
+            return;
+        }
+        for (String logger : List.of("io.zonky", "dev.keel.embedded")) {
+            String key = "org.slf4j.simpleLogger.log." + logger;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "warn");
+            }
+        }
+    }
+
     List<String> schemaList(List<String> fromGenerator) throws MojoFailureException {
         List<String> own = CodegenSettings.split(schemas);
         if (!own.isEmpty() && !fromGenerator.isEmpty() && !own.equals(fromGenerator)) {

@@ -74,6 +74,7 @@ public class GenerateMojo extends AbstractKeelMojo {
             getLog().info("Keel codegen skipped");
             return;
         }
+        quietEmbeddedLogging();
         UserGenerator user = new UserGenerator(generator, writtenPaths());
         File output = outputDirectory();
         CodegenSettings settings;

@@ -39,6 +39,7 @@ public class VerifySchemaMojo extends AbstractKeelMojo {
             getLog().info("Keel schema verification skipped");
             return;
         }
+        quietEmbeddedLogging();
         List<String> schemas = schemaList(List.of());
         SchemaDrift drift;
         try (MigratedDatabase expected = MigratedDatabase.start(databaseTarget(null), flywaySettings(),

@@ -30,6 +30,13 @@ public interface ChangeFeed {
     long publish(Tx tx, String payload);
 
     /**
+     * Writes {@code payloads} as consecutive events inside {@code tx}, in a few statements however many there are,
+     * and announces them with one notification. Returns the sequence number of the last; the first is that minus
+     * {@code payloads.size() - 1}. Returns {@link #lastSequence()}'s value unchanged for an empty list.
+     */
+    long publishAll(Tx tx, java.util.List<String> payloads);
+
+    /**
      * Delivers every event after {@code afterSequence} (0 for all kept events) to {@code listener}, then each new
      * one as it comes. Store the last {@link Change#sequence()} you handled and pass it here when you start again.
      * Close the subscription to stop.

@@ -47,8 +47,16 @@ class ChangeFeedIT {
                 for (int batch = 0; batch < total / 50; batch++) {
                     int b = batch;
                     keel.transaction(tx -> {
-                        for (int i = 0; i < 50; i++) {
-                            feed.publish(tx, "event-" + (b * 50 + i));
+                        if (b % 10 == 0) {
+                            for (int i = 0; i < 50; i++) {
+                                feed.publish(tx, "event-" + (b * 50 + i));
+                            }
+                        } else {
+                            List<String> events = new ArrayList<>();
+                            for (int i = 0; i < 50; i++) {
+                                events.add("event-" + (b * 50 + i));
+                            }
+                            feed.publishAll(tx, events);
                         }
                     });
                 }

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 final class ListenerHub implements AutoCloseable {
     static final Duration POLL = Duration.ofMillis(100);
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
-    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(2);
     static final Duration DETECTION_BOUND = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(ListenerHub.class);
     private static final AtomicInteger THREADS = new AtomicInteger();

@@ -20,6 +20,8 @@ import org.jooq.DSLContext;
 final class PgChangeFeed implements ChangeFeed {
     /** The NOTIFY channel that announces a feed's events; it cannot clash with a plain channel name. */
     static final String PREFIX = "keel.changes.";
+    /** Rows per INSERT: three bind values each, well under PostgreSQL's 65535. */
+    private static final int INSERT_ROWS = 1000;
 
     private final Keel keel;
     private final PgNotifications notifications;
@@ -48,13 +50,35 @@ final class PgChangeFeed implements ChangeFeed {
         return write(tx, checked(payload));
     }
 
+    @Override
+    public long publishAll(Tx tx, List<String> payloads) {
+        Objects.requireNonNull(tx, "tx");
+        List<String> checked = payloads.stream().map(PgChangeFeed::checked).toList();
+        if (checked.isEmpty()) {
+            return lastSequence();
+        }
+        return write(tx, checked);
+    }
+
     private long write(Tx tx, String payload) {
+        return write(tx, List.of(payload));
+    }
+
+    /** Takes the numbers first, which locks the channel's row until {@code tx} ends, then writes the rows. */
+    private long write(Tx tx, List<String> payloads) {
         DSLContext dsl = tx.dsl();
-        long seq = dsl.insertInto(CHANGE_CHANNELS).set(CHANGE_CHANNELS.CHANNEL, channel).set(CHANGE_CHANNELS.LAST_SEQ, 1L)
-                .onConflict(CHANGE_CHANNELS.CHANNEL).doUpdate().set(CHANGE_CHANNELS.LAST_SEQ, CHANGE_CHANNELS.LAST_SEQ.plus(1L))
+        long n = payloads.size();
+        long seq = dsl.insertInto(CHANGE_CHANNELS).set(CHANGE_CHANNELS.CHANNEL, channel).set(CHANGE_CHANNELS.LAST_SEQ, n)
+                .onConflict(CHANGE_CHANNELS.CHANNEL).doUpdate().set(CHANGE_CHANNELS.LAST_SEQ, CHANGE_CHANNELS.LAST_SEQ.plus(n))
                 .returning(CHANGE_CHANNELS.LAST_SEQ).fetchOne(CHANGE_CHANNELS.LAST_SEQ);
-        dsl.insertInto(CHANGE_EVENTS).set(CHANGE_EVENTS.CHANNEL, channel).set(CHANGE_EVENTS.SEQ, seq)
-                .set(CHANGE_EVENTS.PAYLOAD, payload).execute();
+        long first = seq - n + 1;
+        for (int from = 0; from < payloads.size(); from += INSERT_ROWS) {
+            var insert = dsl.insertInto(CHANGE_EVENTS, CHANGE_EVENTS.CHANNEL, CHANGE_EVENTS.SEQ, CHANGE_EVENTS.PAYLOAD);
+            for (int i = from; i < Math.min(payloads.size(), from + INSERT_ROWS); i++) {
+                insert = insert.values(channel, first + i, payloads.get(i));
+            }
+            insert.execute();
+        }
         try {
             PgNotifications.send(tx.connection(), PREFIX + channel, Long.toString(seq));
         } catch (java.sql.SQLException e) {

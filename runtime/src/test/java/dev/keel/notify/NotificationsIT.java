@@ -182,6 +182,61 @@ class NotificationsIT {
         }
     }
 
+    @Test
+    void readmeExamples() throws Exception {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        List<String> resyncs = new CopyOnWriteArrayList<>();
+        // readme:start notifications
+        try (Subscription sub = keel.listen("orders_paid", new NotificationListener() {
+            @Override
+            public void onNotification(Notification n) {
+                handled.add(n.payload());                  // on this subscription's own thread, in order
+            }
+
+            @Override
+            public void onReconnected(Reconnected r) {     // the connection was lost and is back:
+                resyncs.add(r.from() + ".." + r.to());     // anything sent in between may be missed
+            }
+        })) {
+            keel.notify("orders_paid", "order 41");
+            keel.transaction(tx -> {
+                tx.notify("orders_paid", "order 42");      // delivered only if this commits
+            });
+            // readme:end notifications
+            waitFor(() -> handled.size() == 2, Duration.ofSeconds(5));
+        }
+        assertThat(handled).containsExactly("order 41", "order 42");
+        assertThat(resyncs).isEmpty();
+
+        long savedPosition = 0;
+        List<Long> applied = new CopyOnWriteArrayList<>();
+        // readme:start change-feed
+        ChangeFeed feed = keel.changes("invoices");
+        long seq = feed.publish("{\"invoice\": 7, \"status\": \"sent\"}");   // 1, 2, 3, … per channel
+        keel.transaction(tx -> feed.publish(tx, "{\"invoice\": 8}"));              // exists only if tx commits
+
+        try (Subscription sub = feed.subscribe(savedPosition, change -> {
+            applied.add(change.sequence());               // every event once, in order, across reconnects;
+        })) {                                             // store change.sequence() to resume from it
+            // readme:end change-feed
+            waitFor(() -> applied.size() == 2, Duration.ofSeconds(5));
+        }
+        assertThat(seq).isEqualTo(1);
+        assertThat(applied).containsExactly(1L, 2L);
+        // readme:start cleanup
+        int deleted = feed.deleteOlderThan(Duration.ofDays(7));
+        // readme:end cleanup
+        assertThat(deleted).isZero();
+
+        // readme:start registry
+        for (KeelInfo k : Keel.registry()) {
+            System.out.printf("%s %s owner=%s %s active=%d idle=%d max=%d waiting=%d listener=%s %s%n",
+                    k.name(), k.state(), k.owner(), k.url(), k.pool().active(), k.pool().idle(), k.pool().max(),
+                    k.pool().waiting(), k.listener().state(), k.listener().channels());
+        }
+        // readme:end registry
+    }
+
     private static KeelInfo info() {
         return Keel.registry().stream().filter(i -> i.url().equals(db.jdbcUrl().replaceAll("password=[^&]*",
                 "password=***"))).filter(i -> i.owner().equals(NotificationsIT.class.getName())).findFirst()

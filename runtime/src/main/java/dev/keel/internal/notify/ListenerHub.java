@@ -115,9 +115,15 @@ final class ListenerHub implements AutoCloseable {
         return List.copyOf(channels.keySet());
     }
 
-    /** Queues a LISTEN/UNLISTEN and waits until the reading thread has run it (or found the connection down). */
+    /**
+     * Queues a LISTEN/UNLISTEN and waits until the reading thread has run it, or found the connection down; while
+     * it is reconnecting, returns at once.
+     */
     private void send(Command c) {
         commands.add(c);
+        if (state == State.RECONNECTING) {
+            return; // the reconnect LISTENs every channel, and the new listener hears onReconnected then
+        }
         try {
             c.done().get(SOCKET_TIMEOUT.toMillis() + config.acquireTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

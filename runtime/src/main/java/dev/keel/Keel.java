@@ -66,8 +66,10 @@ public final class Keel implements AutoCloseable {
     private final dev.keel.internal.bulk.TableShapes tableShapes = new dev.keel.internal.bulk.TableShapes();
     private final dev.keel.internal.Workers workers = new dev.keel.internal.Workers();
     private final Stores stores;
+    private final dev.keel.internal.Registry.Entry registration;
 
-    Keel(KeelConfig config) {
+    Keel(KeelConfig config, dev.keel.internal.Registry.Entry registration) {
+        this.registration = registration;
         this.config = config;
         this.retrier = new Retrier(config.retryPolicy(), config.retryListeners());
         metrics.retriesFrom(retrier::retries);
@@ -91,6 +93,7 @@ public final class Keel implements AutoCloseable {
         this.migrationsApplied = applied;
         this.stores = new Stores(new StoreContext(this, pool, config, metrics, retrier, workers));
         this.unbindMeters = bindMeters(config);
+        registration.open(pool, this::poolStats, () -> notifications().listenerInfo());
         LOG.info("Keel started: {}", config);
     }
 
@@ -212,6 +215,42 @@ public final class Keel implements AutoCloseable {
     }
 
     /**
+     * Listens on {@code channel} on Keel's one dedicated listener connection (outside the pool); see
+     * {@link dev.keel.notify.NotificationListener} for how the listener is called and {@link dev.keel.notify.Reconnected}
+     * for what a reconnect means. Returns once the LISTEN is in effect (or the connection is found down, in which
+     * case the listener hears {@code onReconnected} when it is back). Close the subscription to stop.
+     *
+     * @param channel letters, digits and {@code _}, not starting with a digit, at most 63 characters; case matters
+     */
+    public dev.keel.notify.Subscription listen(String channel, dev.keel.notify.NotificationListener listener) {
+        return notifications().listen(channel, listener);
+    }
+
+    /**
+     * Sends {@code payload} (at most 7999 bytes in UTF-8, else an {@link dev.keel.error.InvalidInputException}) on
+     * {@code channel}, in a transaction of its own. PostgreSQL delivers it to every session listening when it
+     * commits, between their transactions; inside a transaction use {@link Tx#notify(String, String)}.
+     */
+    public void notify(String channel, String payload) {
+        notifications().notify(channel, payload);
+    }
+
+    /** The durable change feed of {@code channel} (at most 50 characters); see {@link dev.keel.notify.ChangeFeed}. */
+    public dev.keel.notify.ChangeFeed changes(String channel) {
+        return notifications().changes(channel);
+    }
+
+    /** Every open Keel of this JVM, oldest first, as it is now; see {@link KeelInfo}. */
+    public static java.util.List<KeelInfo> registry() {
+        return dev.keel.internal.Registry.snapshot();
+    }
+
+    private dev.keel.internal.notify.PgNotifications notifications() {
+        ensureOpen();
+        return stores.get(dev.keel.internal.notify.PgNotifications.class, dev.keel.internal.notify.PgNotifications::new);
+    }
+
+    /**
      * How many migrations (Keel's and the application's) this instance applied while starting: 0 when the schema
      * was already current, when another process applied them first, or with {@code migrate(false)}.
      */
@@ -280,6 +319,7 @@ public final class Keel implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            registration.remove();
             try {
                 stores.close();
             } finally {

@@ -38,6 +38,8 @@ public final class KeelBuilder {
     private String applicationName = "keel";
     private String poolName = "keel";
     private Object meterRegistry;
+    private String name;
+    private String owner;
     private final List<String> problems = new ArrayList<>();
 
     KeelBuilder() {
@@ -210,6 +212,21 @@ public final class KeelBuilder {
         return this;
     }
 
+    /**
+     * This Keel's name in {@link Keel#registry()}: unique among the open Keels of the JVM, 1 to 64 letters, digits,
+     * {@code . _ - #}. Default: the pool name and a number, e.g. {@code keel#3}.
+     */
+    public KeelBuilder name(String name) {
+        this.name = name;
+        return this;
+    }
+
+    /** Who opened this Keel, as {@link Keel#registry()} shows it, e.g. {@code "billing-module"}. Default: the class that calls {@code build()}. */
+    public KeelBuilder owner(String owner) {
+        this.owner = owner;
+        return this;
+    }
+
     /** Records a problem found while reading the environment; reported by {@link #build()}. */
     KeelBuilder problem(String problem) {
         problems.add(problem);
@@ -218,7 +235,14 @@ public final class KeelBuilder {
 
     /** Validates, freezes the configuration, connects (waiting for a starting database), migrates and returns Keel. */
     public Keel build() {
-        return new Keel(config());
+        KeelConfig config = config();
+        dev.keel.internal.Registry.Entry entry = dev.keel.internal.Registry.reserve(config);
+        try {
+            return new Keel(config, entry);
+        } catch (RuntimeException | Error e) {
+            entry.remove();
+            throw e;
+        }
     }
 
     KeelConfig config() {
@@ -254,6 +278,12 @@ public final class KeelBuilder {
         if (poolName == null || !poolName.matches("[A-Za-z0-9_.-]{1,64}")) {
             errors.add("poolName: '" + poolName + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
         }
+        if (name != null && !name.matches("[A-Za-z0-9_.#-]{1,64}")) {
+            errors.add("name: '" + name + "' must be 1 to 64 letters, digits, '.', '_', '#' or '-'");
+        }
+        if (owner != null && owner.isBlank()) {
+            errors.add("owner must not be blank");
+        }
         if (meterRegistry != null && !isMeterRegistry(meterRegistry.getClass())) {
             errors.add("meterRegistry must be an " + METER_REGISTRY + ", was " + meterRegistry.getClass().getName());
         }
@@ -263,7 +293,9 @@ public final class KeelBuilder {
         return new KeelConfig(parsed.jdbcUrl(), user != null ? user : parsed.user(),
                 password != null ? password : parsed.password(), maxPoolSize, minIdle, acquireTimeout, idleTimeout,
                 maxLifetime, leakDetectionThreshold, statementTimeout, startupTimeout, migrate, List.copyOf(locations),
-                userSchema, List.copyOf(flyway), retryPolicy, List.copyOf(retryListeners), applicationName, poolName, meterRegistry);
+                userSchema, List.copyOf(flyway), retryPolicy, List.copyOf(retryListeners), applicationName, poolName, meterRegistry,
+                name != null ? name : dev.keel.internal.Registry.defaultName(poolName),
+                owner != null ? owner : dev.keel.internal.Registry.caller());
     }
 
     /** By class name, so that checking does not load Micrometer (MeterRegistry is an abstract class). */

@@ -58,6 +58,17 @@ public final class Tx implements AutoCloseable {
         return connection;
     }
 
+    /**
+     * NOTIFY inside this transaction: PostgreSQL delivers it only if the transaction commits, once it has
+     * committed, and never if it rolls back. Within one transaction, notifications with the same channel and
+     * payload collapse into one; the others arrive in the order they were sent. Checked as
+     * {@link Keel#notify(String, String)} checks.
+     */
+    public void notify(String channel, String payload) {
+        ensureActive("notify()");
+        dev.keel.internal.notify.PgNotifications.notify(connection, channel, payload);
+    }
+
     public boolean isActive() {
         return state == State.ACTIVE;
     }

@@ -32,7 +32,9 @@ public record KeelConfig(
         List<RetryListener> retryListeners,
         String applicationName,
         String poolName,
-        Object meterRegistry) {
+        Object meterRegistry,
+        String name,
+        String owner) {
 
     @Override
     public String toString() {
@@ -41,7 +43,7 @@ public record KeelConfig(
                 + ", acquireTimeout=" + acquireTimeout + ", idleTimeout=" + idleTimeout + ", maxLifetime=" + maxLifetime
                 + ", leakDetectionThreshold=" + leakDetectionThreshold + ", statementTimeout=" + statementTimeout
                 + ", startupTimeout=" + startupTimeout + ", migrate=" + migrate + ", extraLocations=" + extraLocations
-                + ", retryPolicy=" + retryPolicy + ", poolName=" + poolName
+                + ", retryPolicy=" + retryPolicy + ", poolName=" + poolName + ", name=" + name + ", owner=" + owner
                 + ", meterRegistry=" + (meterRegistry == null ? "none" : meterRegistry.getClass().getName()) + "]";
     }
 }

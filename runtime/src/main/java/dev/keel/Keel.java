@@ -211,6 +211,12 @@ public final class Keel implements AutoCloseable {
         return stores.get(dev.keel.graph.GraphStore.class, dev.keel.internal.graph.PgGraphStore::new);
     }
 
+    /** The durable saga store; see {@link dev.keel.saga.SagaStore}. */
+    public dev.keel.saga.SagaStore sagas() {
+        ensureOpen();
+        return stores.get(dev.keel.saga.SagaStore.class, dev.keel.internal.saga.PgSagaStore::new);
+    }
+
     /**
      * How many migrations (Keel's and the application's) this instance applied while starting: 0 when the schema
      * was already current, when another process applied them first, or with {@code migrate(false)}.

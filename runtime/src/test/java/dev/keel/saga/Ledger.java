@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The test sagas: every step writes one "do" row to the table {@code ledger} through {@code ctx.tx()}, every
@@ -90,6 +91,17 @@ final class Ledger {
                 .collect(Collectors.toMap(r -> r.get(0) + "/" + r.get(1) + "/" + r.get(2), r -> r.get("n", Integer.class)));
     }
 
+    /**
+     * After closing the test's Keel instances and child processes: waits until the server has let their sessions go
+     * (a backend exits a moment after its client hangs up), so the testkit's leak check sees only real leaks.
+     */
+    static void awaitSessionsGone(dev.keel.testkit.TestDatabase db) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!db.server().sessions(db.name(), false).isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+    }
+
     /** Waits until every saga is finished; returns their states. */
     static List<SagaState> awaitFinished(SagaStore sagas, List<UUID> ids, Duration timeout) throws InterruptedException {
         Instant end = Instant.now().plus(timeout);
@@ -124,4 +136,33 @@ final class Ledger {
         }
     }
 
+    /**
+     * Every saga named {@code name} COMPLETED (three "do" rows) or COMPENSATED after failing at step 2 ("do" 0 and
+     * 1, then "undo" 1 and 0, in that order), nothing twice, and every trail gapless.
+     */
+    static void assertExactlyOnce(Keel k, String name, int expected) {
+        assertThat(k.dsl().fetchSingle("SELECT count(*) FROM keel.sagas WHERE name = ?", name).get(0, Long.class))
+                .isEqualTo(expected);
+        assertThat(k.dsl().fetch("SELECT DISTINCT status::text FROM keel.sagas WHERE name = ?", name)
+                .map(r -> r.get(0, String.class))).isSubsetOf("COMPLETED", "COMPENSATED");
+        assertThat(Ledger.duplicates(k)).as("effects written twice").isEmpty();
+        List<String> wrong = k.dsl().fetch("""
+                SELECT s.id, s.status::text, string_agg(l.kind || ':' || l.step, ',' ORDER BY l.id) AS rows
+                FROM keel.sagas s LEFT JOIN public.ledger l ON l.saga_id = s.id
+                WHERE s.name = ?
+                GROUP BY s.id, s.status
+                HAVING NOT ((s.status = 'COMPLETED' AND string_agg(l.kind || ':' || l.step, ',' ORDER BY l.id)
+                                = 'do:0,do:1,do:2')
+                         OR (s.status = 'COMPENSATED' AND string_agg(l.kind || ':' || l.step, ',' ORDER BY l.id)
+                                = 'do:0,do:1,undo:1,undo:0'))
+                LIMIT 5""", name).map(r -> r.get(0) + " " + r.get(1) + " " + r.get(2));
+        assertThat(wrong).as("sagas whose ledger is not exactly once, compensations in reverse").isEmpty();
+        List<String> gaps = k.dsl().fetch("""
+                SELECT s.id FROM keel.sagas s
+                WHERE s.name = ? AND (s.version <> s.last_seq
+                   OR s.version <> (SELECT count(*) FROM keel.saga_events e WHERE e.saga_id = s.id)
+                   OR s.version <> (SELECT max(e.seq) FROM keel.saga_events e WHERE e.saga_id = s.id))
+                LIMIT 5""", name).map(r -> String.valueOf(r.get(0)));
+        assertThat(gaps).as("sagas whose trail has gaps").isEmpty();
+    }
 }

@@ -75,7 +75,7 @@ class SagaConcurrencyIT {
             assertThat(rb.finished()).as("runner B's share").isPositive();
             assertThat(ra.finished() + rb.finished()).isEqualTo(ids.size());
         }
-        assertExactlyOnce("shared", SAGAS);
+        Ledger.assertExactlyOnce(a, "shared", SAGAS);
     }
 
     @Test
@@ -91,7 +91,7 @@ class SagaConcurrencyIT {
             outage(Duration.ofSeconds(3));
             awaitAllFinished("outage", Duration.ofMinutes(2));
         }
-        assertExactlyOnce("outage", ids.size());
+        Ledger.assertExactlyOnce(a, "outage", ids.size());
     }
 
     /** Refuses connections to the test database and ends every session on it, for {@code length}. */
@@ -129,36 +129,5 @@ class SagaConcurrencyIT {
             }
             Thread.sleep(50);
         }
-    }
-
-    /**
-     * Every saga named {@code name} COMPLETED (three "do" rows) or COMPENSATED after failing at step 2 ("do" 0 and
-     * 1, then "undo" 1 and 0, in that order), nothing twice, and every trail gapless.
-     */
-    static void assertExactlyOnce(String name, int expected) {
-        Keel k = a;
-        assertThat(k.dsl().fetchSingle("SELECT count(*) FROM keel.sagas WHERE name = ?", name).get(0, Long.class))
-                .isEqualTo(expected);
-        assertThat(k.dsl().fetch("SELECT DISTINCT status::text FROM keel.sagas WHERE name = ?", name)
-                .map(r -> r.get(0, String.class))).isSubsetOf("COMPLETED", "COMPENSATED");
-        assertThat(Ledger.duplicates(k)).as("effects written twice").isEmpty();
-        List<String> wrong = k.dsl().fetch("""
-                SELECT s.id, s.status::text, string_agg(l.kind || ':' || l.step, ',' ORDER BY l.id) AS rows
-                FROM keel.sagas s LEFT JOIN public.ledger l ON l.saga_id = s.id
-                WHERE s.name = ?
-                GROUP BY s.id, s.status
-                HAVING NOT ((s.status = 'COMPLETED' AND string_agg(l.kind || ':' || l.step, ',' ORDER BY l.id)
-                                = 'do:0,do:1,do:2')
-                         OR (s.status = 'COMPENSATED' AND string_agg(l.kind || ':' || l.step, ',' ORDER BY l.id)
-                                = 'do:0,do:1,undo:1,undo:0'))
-                LIMIT 5""", name).map(r -> r.get(0) + " " + r.get(1) + " " + r.get(2));
-        assertThat(wrong).as("sagas whose ledger is not exactly once, compensations in reverse").isEmpty();
-        List<String> gaps = k.dsl().fetch("""
-                SELECT s.id FROM keel.sagas s
-                WHERE s.name = ? AND (s.version <> s.last_seq
-                   OR s.version <> (SELECT count(*) FROM keel.saga_events e WHERE e.saga_id = s.id)
-                   OR s.version <> (SELECT max(e.seq) FROM keel.saga_events e WHERE e.saga_id = s.id))
-                LIMIT 5""", name).map(r -> String.valueOf(r.get(0)));
-        assertThat(gaps).as("sagas whose trail has gaps").isEmpty();
     }
 }

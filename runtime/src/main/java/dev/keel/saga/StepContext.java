@@ -28,7 +28,10 @@ public interface StepContext {
 
     String stepName();
 
-    /** 1 for the first attempt, counting every start, including ones a crash cut short. */
+    /**
+     * 1 for the first attempt, n + 1 after n attempts that threw. An attempt cut short by a crash or a lost lease
+     * committed nothing and is not counted here (the claim that recovers the saga counts it instead).
+     */
     int attempt();
 
     /** Whether this call is a compensation. */

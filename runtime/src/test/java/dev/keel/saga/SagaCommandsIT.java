@@ -70,7 +70,11 @@ class SagaCommandsIT {
         SagaDefinition<Job> def = Ledger.definition(name(), 2);
         UUID id = sagas.start(def, new Job(-1, 0, 500, ""));
         try (SagaRunner r = runner(def).start()) {
-            awaitEvent(id, SagaEvent.STEP_STARTED, 1);
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (sagas.load(id).orElseThrow().leaseOwner().isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(100); // into the first step's 500 ms
             assertThat(sagas.pause(id)).isTrue();
             assertThat(sagas.pause(id)).as("already paused").isFalse();
             Thread.sleep(800);

@@ -23,9 +23,34 @@ class SagaStoreIT {
     static SagaStore sagas;
     static final AtomicInteger NAMES = new AtomicInteger();
 
+    /** The README's saga data. */
+    record Order(String sku, int quantity, String payment) {
+        Order withPayment(String id) {
+            return new Order(sku, quantity, id);
+        }
+    }
+
+    /** A payment service that, like a real one, charges once per idempotency key. */
+    static final class Payments {
+        final Map<String, String> charges = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, String> refunds = new java.util.concurrent.ConcurrentHashMap<>();
+
+        String charge(String key, Order order) {
+            if (order.quantity() > 10) {
+                throw new IllegalStateException("card declined");
+            }
+            return charges.computeIfAbsent(key, k -> "pay-" + charges.size());
+        }
+
+        void refund(String key, Order order) {
+            refunds.putIfAbsent(key, order.sku());
+        }
+    }
+
     @BeforeAll
     static void start(TestDatabase db) {
         db.execute(Ledger.DDL);
+        db.execute("CREATE TABLE public.stock_holds (order_id uuid PRIMARY KEY, sku text NOT NULL, qty int NOT NULL)");
         keel = Keel.builder().jdbcUrl(db.jdbcUrl()).maxPoolSize(6).build();
         sagas = keel.sagas();
     }
@@ -41,6 +66,47 @@ class SagaStoreIT {
 
     static SagaRunner runner(SagaDefinition<?> def) {
         return sagas.runner(def).workers(2).lease(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20));
+    }
+
+    @Test
+    void readmeExampleRunsAnOrderSaga() throws Exception {
+        Payments payments = new Payments();
+        // readme:start sagas
+        SagaDefinition<Order> def = SagaDefinition.builder("order", Order.class)
+                .step("reserve", (ctx, order) -> {
+                    ctx.tx().dsl().execute("INSERT INTO stock_holds (order_id, sku, qty) VALUES (?, ?, ?)",
+                            ctx.sagaId(), order.sku(), order.quantity());   // commits with the step, exactly once
+                    return order;
+                }, (ctx, order) -> ctx.tx().dsl().execute("DELETE FROM stock_holds WHERE order_id = ?", ctx.sagaId()))
+                .step("charge", (ctx, order) -> order.withPayment(payments.charge(ctx.idempotencyKey(), order)),
+                        (ctx, order) -> payments.refund(ctx.idempotencyKey(), order),   // outside the database:
+                        StepOptions.defaults().attempts(5).backoff(Duration.ofMillis(100)))  // at least once, keyed
+                .deadline(Duration.ofMinutes(10))
+                .build();
+
+        SagaStore sagas = keel.sagas();
+        UUID id = sagas.start(def, new Order("sku-1", 2, null), "order-1001");   // same key, same saga
+        UUID declined = sagas.start(def, new Order("sku-2", 50, null));
+        try (SagaRunner runner = sagas.runner(def).workers(2).start()) {       // any process may run them
+            Ledger.awaitFinished(sagas, List.of(id, declined), Duration.ofSeconds(30));   // (the test waits)
+        }
+        SagaState s = sagas.load(id).orElseThrow();          // COMPLETED, data(Order.class).payment() = "pay-0"
+        SagaState d = sagas.load(declined).orElseThrow();    // COMPENSATED: hold deleted, nothing charged
+        List<SagaEvent> trail = sagas.events(id);            // seq 1..n, gapless: every transition and attempt
+        SagaStats stats = sagas.stats();                     // by status, active, expired leases, retrying, …
+        int removed = sagas.cleanup(Duration.ofHours(24));   // finished more than a day ago, in batches
+        // readme:end sagas
+        assertThat(s.status()).isEqualTo(SagaStatus.COMPLETED);
+        assertThat(s.data(Order.class).payment()).isEqualTo("pay-0");
+        assertThat(d.status()).isEqualTo(SagaStatus.COMPENSATED);
+        assertThat(d.steps().get(1).attempts()).isEqualTo(5);
+        assertThat(payments.charges).hasSize(1);
+        assertThat(payments.refunds).isEmpty();
+        assertThat(keel.dsl().fetch("SELECT order_id FROM stock_holds").map(r -> r.get(0, UUID.class)))
+                .containsExactly(id);
+        assertThat(trail).extracting(SagaEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(stats.count(SagaStatus.COMPLETED)).isPositive();
+        assertThat(removed).isZero();
     }
 
     @Test

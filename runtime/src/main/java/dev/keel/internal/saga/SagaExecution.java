@@ -29,9 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one claimed saga on one worker thread until it finishes, waits (backoff, pause) or is lost. Each step: a
- * short fenced transaction records the attempt's start; then the attempt's own transaction runs the action and, in
- * its last statements, the fenced completion with its events, and commits. Anything that is not the user's code
+ * Runs one claimed saga on one worker thread until it finishes, waits (backoff, pause) or is lost. Each attempt is
+ * one transaction: the action, then the fenced completion with its events (the attempt's start and end), then
+ * commit. A failed attempt is recorded in a short transaction of its own after the rollback. Anything that is not the user's code
  * failing (the database gone, the lease lost) ends the run at once: what was not committed is simply run again by
  * whoever claims the saga next.
  */
@@ -114,7 +114,7 @@ final class SagaExecution<T> {
             return;
         }
         SagaStep<T> step = def.steps().get(i);
-        int attempt = startAttempt(i, false);
+        int attempt = row.getStepAttempt() + 1;
         JSONB input = current != null ? current : SagaReader.currentData(keel.dsl(), row);
         JSONB[] output = new JSONB[1];
         Outcome outcome = attempt(step, i, attempt, false, ctx -> {
@@ -126,7 +126,8 @@ final class SagaExecution<T> {
             c.put(SAGAS.CURRENT_STEP, i + 1);
             c.put(SAGAS.COMPLETED_STEPS, i + 1);
             c.put(SAGAS.STATUS, last ? SagaStatus.COMPLETED : SagaStatus.EXECUTING);
-            List<Fence.Event> events = new ArrayList<>(2);
+            List<Fence.Event> events = new ArrayList<>(3);
+            events.add(Fence.Event.of(SagaEvent.STEP_STARTED, SagaStatus.EXECUTING, i, attempt, null));
             events.add(Fence.Event.of(SagaEvent.STEP_COMPLETED, last ? SagaStatus.COMPLETED : SagaStatus.EXECUTING,
                     i, attempt, null));
             if (last) {
@@ -135,7 +136,9 @@ final class SagaExecution<T> {
             }
             row = Fence.held(dsl, lease, c, events);
             dsl.update(SAGA_STEPS).set(SAGA_STEPS.STATUS, StepStatus.COMPLETED).set(SAGA_STEPS.OUTPUT, out)
-                    .setNull(SAGA_STEPS.ERROR).set(SAGA_STEPS.COMPLETED_AT, DSL.currentOffsetDateTime())
+                    .set(SAGA_STEPS.ATTEMPTS, attempt).setNull(SAGA_STEPS.ERROR)
+                    .set(SAGA_STEPS.STARTED_AT, DSL.currentOffsetDateTime())
+                    .set(SAGA_STEPS.COMPLETED_AT, DSL.currentOffsetDateTime())
                     .where(SAGA_STEPS.SAGA_ID.eq(lease.sagaId())).and(SAGA_STEPS.STEP_INDEX.eq(i)).execute();
             output[0] = out;
             handedBack = last;
@@ -148,7 +151,7 @@ final class SagaExecution<T> {
                 }
             }
             case TIMED_OUT -> keel.transaction(tx -> {
-                stepFailed(tx.dsl(), i, "timed out after " + step.options().timeout());
+                stepFailed(tx.dsl(), i, attempt, "timed out after " + step.options().timeout());
                 beginCompensation(tx.dsl(), SagaStatus.TIMED_OUT, SagaEvent.STEP_TIMED_OUT, i, attempt,
                         "step " + step.name() + " timed out after " + step.options().timeout());
             });
@@ -175,7 +178,7 @@ final class SagaExecution<T> {
             });
             return;
         }
-        int attempt = startAttempt(i, true);
+        int attempt = row.getStepAttempt() + 1;
         JSONB input = SagaReader.output(keel.dsl(), lease.sagaId(), i);
         Outcome outcome = attempt(step, i, attempt, true, ctx -> {
             step.compensation().compensate(ctx, SagaJson.read(input, def.dataType()));
@@ -183,32 +186,14 @@ final class SagaExecution<T> {
         }, (dsl, out) -> {
             Map<Field<?>, Object> c = changes();
             c.put(SAGAS.CURRENT_STEP, i - 1);
-            row = Fence.held(dsl, lease, c, List.of(Fence.Event.of(SagaEvent.COMPENSATION_COMPLETED,
-                    SagaStatus.COMPENSATING, i, attempt, null)));
+            row = Fence.held(dsl, lease, c, List.of(
+                    Fence.Event.of(SagaEvent.COMPENSATION_STARTED, SagaStatus.COMPENSATING, i, attempt, null),
+                    Fence.Event.of(SagaEvent.COMPENSATION_COMPLETED, SagaStatus.COMPENSATING, i, attempt, null)));
             recordCompensation(dsl, i, step.name(), StepStatus.COMPLETED, attempt, null);
         });
         if (outcome != Outcome.COMMITTED) {
             recordFailure(step, i, attempt, true);
         }
-    }
-
-    /** Records the start of an attempt in its own short transaction; returns the attempt's number. */
-    private int startAttempt(int i, boolean compensating) {
-        int attempt = row.getStepAttempt() + 1;
-        SagaStatus status = compensating ? SagaStatus.COMPENSATING : SagaStatus.EXECUTING;
-        keel.transaction(tx -> {
-            Map<Field<?>, Object> c = new LinkedHashMap<>();
-            c.put(SAGAS.STEP_ATTEMPT, attempt);
-            c.put(SAGAS.STATUS, status);
-            row = Fence.held(tx.dsl(), lease, c, List.of(Fence.Event.of(compensating ? SagaEvent.COMPENSATION_STARTED
-                    : SagaEvent.STEP_STARTED, status, i, attempt, null)));
-            if (!compensating) {
-                tx.dsl().update(SAGA_STEPS).set(SAGA_STEPS.STATUS, StepStatus.EXECUTING)
-                        .set(SAGA_STEPS.ATTEMPTS, attempt).set(SAGA_STEPS.STARTED_AT, DSL.currentOffsetDateTime())
-                        .where(SAGA_STEPS.SAGA_ID.eq(lease.sagaId())).and(SAGA_STEPS.STEP_INDEX.eq(i)).execute();
-            }
-        });
-        return attempt;
     }
 
     /** One attempt in its own transaction: the user's code, then {@code completion}, then commit. */
@@ -269,6 +254,7 @@ final class SagaExecution<T> {
             DSLContext dsl = tx.dsl();
             if (failures < options.attempts()) {
                 Map<Field<?>, Object> c = new LinkedHashMap<>();
+                c.put(SAGAS.STEP_ATTEMPT, attempt);
                 c.put(SAGAS.STEP_FAILURES, failures);
                 c.put(SAGAS.NEXT_RUN_AT, SagaSql.nowPlus(options.backoffAfter(failures)));
                 c.put(SAGAS.ERROR, message);
@@ -277,11 +263,12 @@ final class SagaExecution<T> {
                         : SagaEvent.STEP_RETRYING, row.getStatus(), i, attempt, message)));
                 if (!compensating) {
                     dsl.update(SAGA_STEPS).set(SAGA_STEPS.STATUS, StepStatus.RETRYING).set(SAGA_STEPS.ERROR, message)
+                            .set(SAGA_STEPS.ATTEMPTS, attempt)
                             .where(SAGA_STEPS.SAGA_ID.eq(lease.sagaId())).and(SAGA_STEPS.STEP_INDEX.eq(i)).execute();
                 }
                 handedBack = true;
             } else if (!compensating) {
-                stepFailed(dsl, i, message);
+                stepFailed(dsl, i, attempt, message);
                 beginCompensation(dsl, SagaStatus.COMPENSATED, SagaEvent.STEP_FAILED, i, attempt,
                         "step " + step.name() + " failed: " + message);
             } else {
@@ -297,8 +284,9 @@ final class SagaExecution<T> {
         }
     }
 
-    private void stepFailed(DSLContext dsl, int i, String message) {
+    private void stepFailed(DSLContext dsl, int i, int attempt, String message) {
         dsl.update(SAGA_STEPS).set(SAGA_STEPS.STATUS, StepStatus.FAILED).set(SAGA_STEPS.ERROR, message)
+                .set(SAGA_STEPS.ATTEMPTS, attempt)
                 .where(SAGA_STEPS.SAGA_ID.eq(lease.sagaId())).and(SAGA_STEPS.STEP_INDEX.eq(i)).execute();
     }
 

@@ -114,6 +114,7 @@ class SagaStoreIT {
         SagaDefinition<Job> def = Ledger.definition(name(), 3);
         UUID id = sagas.start(def, Job.ok());
         assertThat(sagas.load(id).orElseThrow().status()).isEqualTo(SagaStatus.CREATED);
+        dev.keel.KeelMetrics.Sagas before = keel.metricsSnapshot().sagas();
         try (SagaRunner r = runner(def).start()) {
             SagaState s = Ledger.awaitFinished(sagas, id);
             assertThat(s.status()).isEqualTo(SagaStatus.COMPLETED);
@@ -124,6 +125,9 @@ class SagaStoreIT {
             assertThat(s.leaseOwner()).isEmpty();
         }
         assertThat(Ledger.rows(keel, id)).containsExactly("do:0", "do:1", "do:2");
+        dev.keel.KeelMetrics.Sagas after = keel.metricsSnapshot().sagas();
+        assertThat(after.steps() - before.steps()).isEqualTo(3);
+        assertThat(after.finished() - before.finished()).isEqualTo(1);
         Ledger.assertGapless(sagas, id);
         assertThat(sagas.events(id)).extracting(SagaEvent::type).containsExactly(SagaEvent.CREATED,
                 SagaEvent.STEP_STARTED, SagaEvent.STEP_COMPLETED, SagaEvent.STEP_STARTED, SagaEvent.STEP_COMPLETED,

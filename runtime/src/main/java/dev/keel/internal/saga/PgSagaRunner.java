@@ -253,6 +253,11 @@ final class PgSagaRunner implements SagaRunner {
 
     void finishedOne() {
         finished.incrementAndGet();
+        context.metrics().sagaFinished();
+    }
+
+    dev.keel.internal.MetricsCollector metrics() {
+        return context.metrics();
     }
 
     @Override

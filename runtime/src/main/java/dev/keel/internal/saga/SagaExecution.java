@@ -85,6 +85,7 @@ final class SagaExecution<T> {
             }
         } catch (Fence.Lost e) {
             lost = true;
+            runner.metrics().sagaLeaseLost();
             LOG.debug("Saga {}: no longer held by {}; dropped", lease.sagaId(), lease.owner());
         } catch (RuntimeException e) {
             LOG.warn("Saga {}: {}; left for the next claim", lease.sagaId(), e.toString());
@@ -241,12 +242,14 @@ final class SagaExecution<T> {
             }
             completion.accept(tx.dsl(), out);
             tx.commit();
+            runner.metrics().sagaStep();
             return Outcome.COMMITTED;
         }
     }
 
     /** After a failed attempt: retry after the backoff, or compensate (a step) or fail (a compensation). */
     private void recordFailure(SagaStep<T> step, int i, int attempt, boolean compensating) {
+        runner.metrics().sagaStepFailed();
         int failures = row.getStepFailures() + 1;
         String message = failure == null ? "timed out" : Fence.clip(failure.toString());
         StepOptions options = step.options();

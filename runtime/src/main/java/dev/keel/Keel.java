@@ -214,6 +214,12 @@ public final class Keel implements AutoCloseable {
         return stores.get(dev.keel.graph.GraphStore.class, dev.keel.internal.graph.PgGraphStore::new);
     }
 
+    /** The durable saga store; see {@link dev.keel.saga.SagaStore}. */
+    public dev.keel.saga.SagaStore sagas() {
+        ensureOpen();
+        return stores.get(dev.keel.saga.SagaStore.class, dev.keel.internal.saga.PgSagaStore::new);
+    }
+
     /**
      * Listens on {@code channel} on Keel's one dedicated listener connection (outside the pool); see
      * {@link dev.keel.notify.NotificationListener} for how the listener is called and {@link dev.keel.notify.Reconnected}

@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * Counters since start, as a snapshot: statements executed through Keel's DSLContexts, failures by category,
  * transactions committed and rolled back, retries, statement time (mean and 99th percentile of recent
- * statements) and the pool.
+ * statements), the pool and the saga runners' work.
  */
 public record KeelMetrics(
         long queries,
@@ -15,5 +15,17 @@ public record KeelMetrics(
         long retries,
         double meanQueryMillis,
         double p99QueryMillis,
-        PoolStats pool) {
+        PoolStats pool,
+        Sagas sagas) {
+
+    /**
+     * What this Keel's saga runners did since start.
+     *
+     * @param steps        steps and compensations committed
+     * @param stepFailures attempts that threw (each retried, compensated or failed)
+     * @param finished     sagas that reached a final status
+     * @param leasesLost   sagas a runner dropped because another held them (fenced out) or its lease expired
+     */
+    public record Sagas(long steps, long stepFailures, long finished, long leasesLost) {
+    }
 }

@@ -70,7 +70,8 @@ class KeelCliIT {
     void migrateThenInfoInASecondProcessSeesTheKeptData() throws Exception {
         Result migrate = keel("migrate");
         assertThat(migrate.exit()).as(migrate.err()).isZero();
-        assertThat(migrate.out()).containsPattern("Applied [1-9]\\d* migration\\(s\\)").contains(dataDir.toString());
+        // keel-schema's four migrations: graphs, sagas, documents, the change feed
+        assertThat(migrate.out()).contains("Applied 4 migration(s)").contains(dataDir.toString());
 
         Result again = keel("migrate", "--json");
         assertThat(again.exit()).as(again.err()).isZero();
@@ -88,6 +89,29 @@ class KeelCliIT {
         Result health = keel("health");
         assertThat(health.exit()).isZero();
         assertThat(health.out()).startsWith("HEALTHY");
+    }
+
+    @Test
+    void sagaCommandsReadTheEmbeddedDefaultAndNameBadInput() throws Exception {
+        assertThat(keel("migrate").exit()).isZero();
+
+        Result stats = keel("saga", "stats", "--json");
+        assertThat(stats.exit()).as(stats.err()).isZero();
+        assertThat(stats.json().get("byStatus").get("COMPLETED").asLong()).isZero();
+        assertThat(stats.json().get("active").asLong()).isZero();
+
+        Result cleanup = keel("saga", "cleanup", "--older-than", "24h", "--json");
+        assertThat(cleanup.exit()).as(cleanup.err()).isZero();
+        assertThat(cleanup.json().get("removed").asInt()).isZero();
+        assertThat(cleanup.json().get("olderThan").asText()).isEqualTo("PT24H");
+
+        Result missing = keel("saga", "show", "0b5e1c9a-6f2d-4d83-9a41-2f4f0c7e8b11");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("there is no saga 0b5e1c9a-6f2d-4d83-9a41-2f4f0c7e8b11");
+
+        Result badAge = keel("saga", "cleanup", "--older-than", "yesterday");
+        assertThat(badAge.exit()).isEqualTo(1);
+        assertThat(badAge.err()).contains("'yesterday' is not a duration");
     }
 
     @Test

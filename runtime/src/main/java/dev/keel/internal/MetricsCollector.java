@@ -30,6 +30,10 @@ public final class MetricsCollector implements ExecuteListener {
     private final AtomicLongArray recent = new AtomicLongArray(WINDOW);
     private final AtomicLong recentIndex = new AtomicLong();
     private transient LongSupplier retries = () -> 0;
+    private final AtomicLong sagaSteps = new AtomicLong();
+    private final AtomicLong sagaStepFailures = new AtomicLong();
+    private final AtomicLong sagasFinished = new AtomicLong();
+    private final AtomicLong sagaLeasesLost = new AtomicLong();
 
     public MetricsCollector() {
         for (KeelException.Category c : KeelException.Category.values()) {
@@ -81,6 +85,23 @@ public final class MetricsCollector implements ExecuteListener {
         rolledBack.incrementAndGet();
     }
 
+    /** A saga step or compensation committed. */
+    public void sagaStep() {
+        sagaSteps.incrementAndGet();
+    }
+
+    public void sagaStepFailed() {
+        sagaStepFailures.incrementAndGet();
+    }
+
+    public void sagaFinished() {
+        sagasFinished.incrementAndGet();
+    }
+
+    public void sagaLeaseLost() {
+        sagaLeasesLost.incrementAndGet();
+    }
+
     public KeelMetrics snapshot(PoolStats pool) {
         long n = queries.get();
         int filled = (int) Math.min(recentIndex.get(), WINDOW);
@@ -93,6 +114,7 @@ public final class MetricsCollector implements ExecuteListener {
         Map<KeelException.Category, Long> failed = new EnumMap<>(KeelException.Category.class);
         failures.forEach((k, v) -> failed.put(k, v.get()));
         return new KeelMetrics(n, Map.copyOf(failed), committed.get(), rolledBack.get(), retries.getAsLong(),
-                n == 0 ? 0 : totalNanos.get() / 1e6 / n, p99, pool);
+                n == 0 ? 0 : totalNanos.get() / 1e6 / n, p99, pool, new KeelMetrics.Sagas(sagaSteps.get(),
+                        sagaStepFailures.get(), sagasFinished.get(), sagaLeasesLost.get()));
     }
 }

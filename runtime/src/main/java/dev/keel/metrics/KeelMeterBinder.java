@@ -98,6 +98,14 @@ public final class KeelMeterBinder implements MeterBinder, AutoCloseable {
                 k -> k.metricsSnapshot().rolledBack(), Tags.of("outcome", "rolled_back")));
         keep(registry, counter(registry, "keel.retries", "Transactions re-run after a retryable failure",
                 k -> k.metricsSnapshot().retries(), Tags.empty()));
+        keep(registry, counter(registry, "keel.saga.steps", "Saga steps and compensations, by outcome",
+                k -> k.metricsSnapshot().sagas().steps(), Tags.of("outcome", "committed")));
+        keep(registry, counter(registry, "keel.saga.steps", "Saga steps and compensations, by outcome",
+                k -> k.metricsSnapshot().sagas().stepFailures(), Tags.of("outcome", "failed")));
+        keep(registry, counter(registry, "keel.saga.finished", "Sagas that reached a final status",
+                k -> k.metricsSnapshot().sagas().finished(), Tags.empty()));
+        keep(registry, counter(registry, "keel.saga.leases.lost", "Sagas a runner dropped: fenced out or lease expired",
+                k -> k.metricsSnapshot().sagas().leasesLost(), Tags.empty()));
         keep(registry, pool(registry, "keel.pool.connections", "Open connections", PoolStats::total));
         keep(registry, pool(registry, "keel.pool.connections.active", "Connections in use", PoolStats::active));
         keep(registry, pool(registry, "keel.pool.connections.idle", "Idle connections", PoolStats::idle));

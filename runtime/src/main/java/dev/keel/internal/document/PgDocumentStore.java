@@ -1,0 +1,150 @@
+package dev.keel.internal.document;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.document.AccessLog;
+import dev.keel.document.CollectionInfo;
+import dev.keel.document.CollectionOptions;
+import dev.keel.document.DocumentCollection;
+import dev.keel.document.DocumentStore;
+import dev.keel.document.PurgeResult;
+import dev.keel.document.SubjectErasure;
+import dev.keel.internal.ErrorTranslator;
+import dev.keel.internal.StoreContext;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+
+/** The document store on PostgreSQL; see {@link DocumentStore}. Thread-safe. */
+public final class PgDocumentStore implements DocumentStore {
+    /** The actor recorded for export and erasure when the caller names none. */
+    static final String SYSTEM_ACTOR = "keel";
+    private final DataSource pool;
+    private final Session session;
+    private final Map<String, CollectionTable> tables = new ConcurrentHashMap<>();
+    private final PgAccessLog accessLog;
+    private final Subjects subjects;
+    private final Retention retention;
+
+    public PgDocumentStore(StoreContext context) {
+        this(context.pool());
+    }
+
+    PgDocumentStore(DataSource pool) {
+        this.pool = pool;
+        this.session = Session.pool(pool);
+        this.accessLog = new PgAccessLog(pool);
+        this.subjects = new Subjects(pool);
+        this.retention = new Retention(pool, 1000, Duration.ofSeconds(30), Duration.ofSeconds(2));
+    }
+
+    @Override
+    public <T> DocumentCollection<T> collection(String name, Class<T> type, CollectionOptions options) {
+        dev.keel.document.DocumentId.checkCollectionName(name);
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(options, "options");
+        CollectionTable table = new CollectionTable(name, options);
+        table.indexDdl(); // validates the index paths before any SQL
+        CollectionTable known = tables.get(name);
+        if (known == null || known.options() != options) {
+            session.atomic("create collection " + name, c -> {
+                Catalog.ensure(c, table);
+                return null;
+            });
+            tables.put(name, table);
+        }
+        return new PgDocumentCollection<>(table, type, session);
+    }
+
+    @Override
+    public <T> DocumentCollection<T> collection(String name, Class<T> type) {
+        dev.keel.document.DocumentId.checkCollectionName(name);
+        CollectionTable known = tables.get(name);
+        if (known != null) {
+            return new PgDocumentCollection<>(known, type, session);
+        }
+        CollectionOptions recorded = session.atomic("read catalog", c -> Catalog.options(c, name))
+                .orElse(CollectionOptions.defaults());
+        return collection(name, type, recorded);
+    }
+
+    @Override
+    public DocumentCollection<JsonNode> collection(String name) {
+        return collection(name, JsonNode.class);
+    }
+
+    @Override
+    public List<CollectionInfo> collections() {
+        return session.atomic("list collections", Catalog::list);
+    }
+
+    @Override
+    public boolean drop(String name) {
+        dev.keel.document.DocumentId.checkCollectionName(name);
+        CollectionTable t = new CollectionTable(name, CollectionOptions.defaults());
+        boolean existed = session.atomic("drop collection " + name, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS " + t.qualified());
+            }
+            return Catalog.remove(c, name);
+        });
+        tables.remove(name);
+        return existed;
+    }
+
+    private List<CollectionInfo> withSubjects() {
+        return collections().stream().filter(i -> i.subjectField() != null).toList();
+    }
+
+    @Override
+    public long exportSubject(String subjectId, OutputStream out) {
+        Subjects.checkSubject(subjectId);
+        Objects.requireNonNull(out, "out");
+        boolean ok = false;
+        try {
+            long n = subjects.export(subjectId, withSubjects(), out);
+            ok = true;
+            return n;
+        } finally {
+            accessLog.record(SYSTEM_ACTOR, "export-subject", null, subjectId, null, ok);
+        }
+    }
+
+    @Override
+    public SubjectErasure eraseSubject(String subjectId) {
+        Subjects.checkSubject(subjectId);
+        boolean ok = false;
+        try {
+            SubjectErasure e = subjects.erase(subjectId, SYSTEM_ACTOR, withSubjects());
+            ok = true;
+            return e;
+        } finally {
+            accessLog.record(SYSTEM_ACTOR, "erase-subject", null, subjectId, null, ok);
+        }
+    }
+
+    @Override
+    public PurgeResult purgeExpired() {
+        return retention.purge(collections());
+    }
+
+    @Override
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    /** For tests and the CLI: runs {@code sql} on a pooled connection. */
+    void execute(String sql) {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw ErrorTranslator.translate("statement", e);
+        }
+    }
+}

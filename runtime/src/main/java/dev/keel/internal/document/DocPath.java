@@ -67,6 +67,25 @@ record DocPath(String dotted, List<String> segments) {
     }
 
     /**
+     * The condition that a segment before the last is an array, so {@link #raw} is the array of the values reached
+     * through it rather than one value; {@code null} for a one-segment path.
+     */
+    String throughArray(String root) {
+        if (segments.size() == 1) {
+            return null;
+        }
+        StringBuilder arrays = new StringBuilder("(");
+        for (int i = 1; i < segments.size(); i++) {
+            if (i > 1) {
+                arrays.append(" OR ");
+            }
+            arrays.append("COALESCE(jsonb_typeof(").append(root).append(" #> '{")
+                    .append(String.join(",", segments.subList(0, i))).append("}') = 'array', false)");
+        }
+        return arrays.append(')').toString();
+    }
+
+    /**
      * The raw value at this path under {@code root}, SQL NULL when missing. Through an array on the way
      * ({@code a.b} where {@code a} is an array of objects) it is the array of the values reached, as MongoDB
      * reaches them.

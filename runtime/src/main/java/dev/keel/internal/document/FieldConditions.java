@@ -115,15 +115,43 @@ final class FieldConditions {
         return new Sql("(NOT ").add(s).add(")");
     }
 
-    /** {@code cond} on the value, or, by the array rule, on any element of an array value. */
+    /**
+     * {@code cond} on the value, or, by the array rule, on any element of an array value. Through an array on the
+     * way ({@code a.b} with {@code a} an array), the value is the array of the values reached: each of them, or
+     * any element of one that is an array, must satisfy {@code cond}. Both arms keep the path's rank and value
+     * as the leading terms, so an index on the path serves them.
+     */
     private Sql arrayRule(Target t, Function<String, Sql> cond) {
         Sql direct = cond.apply(t.value());
         if (!t.arrayRule()) {
             return direct;
         }
+        if (t.throughArray() != null) {
+            // the synthetic array of reached values is not a value of the document
+            direct = new Sql("(").add(direct).add(" AND NOT (" + t.throughArray() + " AND " + rank(t.value())
+                    + " = 5))");
+        }
         String a = compiler.nextAlias();
+        Sql element = cond.apply(a + ".v");
+        if (t.throughArray() != null) {
+            String b = compiler.nextAlias();
+            element = new Sql("(").add(element).add(" OR (" + t.throughArray() + " AND " + rank(a + ".v")
+                    + " = 5 AND EXISTS (SELECT 1 FROM " + elements(a + ".v") + " AS " + b + "(v) WHERE ")
+                    .add(cond.apply(b + ".v")).add(")))");
+        }
         return new Sql("(").add(direct).add(" OR (").add(rank(t.value())).add(" = 5 AND EXISTS (SELECT 1 FROM ")
-                .add(elements(t.value())).add(" AS " + a + "(v) WHERE ").add(cond.apply(a + ".v")).add(")))");
+                .add(elements(t.value())).add(" AS " + a + "(v) WHERE ").add(element).add(")))");
+    }
+
+    /** {@code onValue} for a value reached directly; through an array on the way, for any value reached. */
+    private Sql reached(Target t, Function<String, Sql> onValue) {
+        if (t.throughArray() == null) {
+            return onValue.apply(t.value());
+        }
+        String a = compiler.nextAlias();
+        return new Sql("(CASE WHEN " + t.throughArray() + " THEN EXISTS (SELECT 1 FROM " + elements(t.value())
+                + " AS " + a + "(v) WHERE ").add(onValue.apply(a + ".v")).add(") ELSE ")
+                .add(onValue.apply(t.value())).add(" END)");
     }
 
     static String elements(String expr) {
@@ -205,13 +233,9 @@ final class FieldConditions {
             throw new InvalidInputException("$type takes a type name or a non-empty array of them", WHERE);
         }
         String list = "('" + String.join("', '", types) + "')";
-        Sql direct = Sql.of("COALESCE(jsonb_typeof(" + t.raw() + ") IN " + list + ", false)");
-        if (!t.arrayRule()) {
-            return direct;
-        }
-        String a = compiler.nextAlias();
-        return new Sql("(").add(direct).add(" OR EXISTS (SELECT 1 FROM " + elements(t.value()) + " AS " + a
-                + "(v) WHERE jsonb_typeof(" + a + ".v) IN " + list + "))");
+        // missing is not of type null: the value must be present
+        return arrayRule(t, x -> Sql.of("(jsonb_typeof(" + x + ") IN " + list + (x.equals(t.value())
+                ? " AND " + t.raw() + " IS NOT NULL)" : ")")));
     }
 
     /** MongoDB's type names (and codes) for the JSON types; the BSON-only types are refused. */
@@ -259,19 +283,22 @@ final class FieldConditions {
         if (!v.isObject() || v.isEmpty()) {
             throw new InvalidInputException("$elemMatch takes a non-empty query or operator document", WHERE);
         }
-        String a = compiler.nextAlias();
-        String element = a + ".v";
-        Sql inner = isOperatorDocument(v) ? operators(Target.element(element), v) : compiler.document(v, element);
-        return new Sql("(" + rank(t.value()) + " = 5 AND EXISTS (SELECT 1 FROM " + elements(t.value()) + " AS " + a
-                + "(v) WHERE ").add(inner).add("))");
+        boolean operators = isOperatorDocument(v);
+        return reached(t, value -> {
+            String a = compiler.nextAlias();
+            String element = a + ".v";
+            Sql inner = operators ? operators(Target.element(element), v) : compiler.document(v, element);
+            return new Sql("(" + rank(value) + " = 5 AND EXISTS (SELECT 1 FROM " + elements(value) + " AS " + a
+                    + "(v) WHERE ").add(inner).add("))");
+        });
     }
 
     private Sql size(Target t, JsonNode v) {
         if (!v.canConvertToExactIntegral() || v.asLong() < 0 || !v.isNumber()) {
             throw new InvalidInputException("$size takes a non-negative integer, was " + v, WHERE);
         }
-        return new Sql("COALESCE(jsonb_array_length(CASE WHEN jsonb_typeof(" + t.value() + ") = 'array' THEN "
-                + t.value() + " END) = ").bind(v.asInt()).add(", false)");
+        return reached(t, value -> new Sql("COALESCE(jsonb_array_length(CASE WHEN jsonb_typeof(" + value
+                + ") = 'array' THEN " + value + " END) = ").bind(v.asInt()).add(", false)"));
     }
 
     private Sql regex(Target t, JsonNode pattern, JsonNode options) {

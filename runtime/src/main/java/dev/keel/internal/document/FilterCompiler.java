@@ -92,13 +92,14 @@ final class FilterCompiler {
      * What a condition applies to: a path under a root (with MongoDB's array rule) or, inside {@code $elemMatch}
      * and {@code $pull}, an array element itself.
      */
-    record Target(String value, String raw, DocPath path, String root, boolean arrayRule) {
+    record Target(String value, String raw, DocPath path, String root, boolean arrayRule, String throughArray) {
         static Target of(DocPath path, String root) {
-            return new Target(path.value(root), path.raw(root), path, root, true);
+            return new Target(path.value(root), path.raw(root), path, root, true,
+                    path.isId() ? null : path.throughArray(root));
         }
 
         static Target element(String expr) {
-            return new Target(expr, expr, null, expr, false);
+            return new Target(expr, expr, null, expr, false, null);
         }
 
         boolean isId() {

@@ -1,6 +1,5 @@
 package dev.keel.internal.document;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.document.Page;
 import dev.keel.document.Query;
@@ -30,7 +29,12 @@ final class DocumentReads {
 
     /** The SELECT of {@code q}; with {@code extra} rows beyond the limit (for paging), cursor columns if asked. */
     private Sql select(Query q, Projection projection, SortSpec sort, boolean cursorColumns, int extra) {
-        Sql where = FilterCompiler.compile(q.filter());
+        return select(table, q, projection, sort, cursorColumns, extra);
+    }
+
+    static Sql select(CollectionTable table, Query q, Projection projection, SortSpec sort, boolean cursorColumns,
+                      int extra) {
+        Sql where = FilterCompiler.compile(q.filter(), table.options().hasGinIndex());
         Sql sql = new Sql("SELECT id, " + projection.render("data") + " AS doc"
                 + (cursorColumns ? sort.cursorColumns() : "") + " FROM " + table.qualified() + " WHERE ")
                 .add(where);
@@ -85,7 +89,8 @@ final class DocumentReads {
     }
 
     long count(String filter) {
-        Sql sql = new Sql("SELECT count(*) FROM " + table.qualified() + " WHERE ").add(FilterCompiler.compile(filter));
+        Sql sql = new Sql("SELECT count(*) FROM " + table.qualified() + " WHERE ")
+                .add(FilterCompiler.compile(filter, table.options().hasGinIndex()));
         return session.atomic("count in " + table.name(), c -> Rows.queryLong(c, sql));
     }
 
@@ -145,9 +150,5 @@ final class DocumentReads {
                 // closing anyway
             }
         }
-    }
-
-    static JsonNode asJson(ObjectNode n) {
-        return n;
     }
 }

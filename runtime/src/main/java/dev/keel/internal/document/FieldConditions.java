@@ -168,7 +168,20 @@ final class FieldConditions {
         if (t.isId()) {
             return v.isTextual() ? new Sql("(id = ").bind(v.textValue()).add(")") : Sql.of("FALSE");
         }
-        return arrayRule(t, x -> same(x, v, "="));
+        Sql eq = arrayRule(t, x -> same(x, v, "="));
+        if (compiler.gin && t.path() != null && t.root().equals("data") && v.isValueNode() && !v.isNull()) {
+            // Implied by the equality (lax jsonpath reaches through arrays as MongoDB does), and served by the GIN
+            // index on data: the index narrows the rows, the exact condition decides. "@??" is pgjdbc's escape of "@?".
+            return new Sql("(data @?? ").bind(jsonPathEquality(t.path(), v)).add("::jsonpath AND ").add(eq).add(")");
+        }
+        return eq;
+    }
+
+    private static String jsonPathEquality(DocPath p, JsonNode v) {
+        StringBuilder b = new StringBuilder("lax $");
+        p.segments().forEach(s -> b.append(".\"").append(s).append('"'));
+        String literal = v.isNumber() ? v.decimalValue().toPlainString() : DocumentJson.write(v);
+        return b.append(" ? (@ == ").append(literal).append(')').toString();
     }
 
     private Sql compare(Target t, String sqlOp, JsonNode v, String op) {

@@ -14,15 +14,29 @@ import java.util.Map;
 final class FilterCompiler {
     static final String WHERE = "filter";
     private final FieldConditions fields = new FieldConditions(this);
+    /** Whether the table has the whole-document GIN index, so equalities also get its jsonpath form. */
+    final boolean gin;
     private int aliases;
 
+    FilterCompiler() {
+        this(false);
+    }
+
+    FilterCompiler(boolean gin) {
+        this.gin = gin;
+    }
+
     /** The condition for {@code filter} against the table's {@code data}; {@code TRUE} for {@code {}}. */
-    static Sql compile(JsonNode filter) {
-        return new FilterCompiler().document(filter, "data");
+    static Sql compile(JsonNode filter, boolean gin) {
+        return new FilterCompiler(gin).document(filter, "data");
+    }
+
+    static Sql compile(String filterJson, boolean gin) {
+        return compile(DocumentJson.parse(filterJson == null ? "{}" : filterJson, WHERE), gin);
     }
 
     static Sql compile(String filterJson) {
-        return compile(DocumentJson.parse(filterJson == null ? "{}" : filterJson, WHERE));
+        return compile(filterJson, false);
     }
 
     String nextAlias() {

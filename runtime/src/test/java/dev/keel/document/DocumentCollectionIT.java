@@ -62,7 +62,7 @@ class DocumentCollectionIT {
 
     @Test
     void insertedDocumentsAreFoundByFilterSortAndId() {
-        // readme:start documents
+        // document-readme:start documents
         DocumentCollection<Memory> memories = docs.collection("memories", Memory.class,
                 CollectionOptions.defaults().retention(Duration.ofDays(730)).subjectField("userId").index("type"));
         String id = memories.insertOne(new Memory("user-42", "success_pattern", 0.8));   // "memories:<uuidv7>"
@@ -74,7 +74,7 @@ class DocumentCollectionIT {
         Optional<Memory> one = memories.findById(id);
         long n = memories.count("{\"userId\": \"user-42\"}");
         UpdateResult u = memories.updateMany("{\"strength\": {\"$lt\": 0.5}}", "{\"$inc\": {\"strength\": 0.25}}");
-        // readme:end documents
+        // document-readme:end documents
 
         assertThat(id).startsWith("memories:");
         assertThat(DocumentId.parse(id).collection()).isEqualTo("memories");
@@ -149,10 +149,12 @@ class DocumentCollectionIT {
     void writesInOneTransactionCommitOrRollBackTogether() {
         DocumentCollection<JsonNode> a = docs.collection("tx_a");
         DocumentCollection<JsonNode> b = docs.collection("tx_b");
+        // document-readme:start document-transactions
         keel.transaction(tx -> {
             a.in(tx).insertOne(json("{\"_id\": \"1\"}"));
             b.in(tx).insertOne(json("{\"_id\": \"1\"}"));
-        });
+        });                                                   // both or neither
+        // document-readme:end document-transactions
         assertThatThrownBy(() -> keel.transaction(tx -> {
             a.in(tx).insertOne(json("{\"_id\": \"2\"}"));
             b.in(tx).insertOne(json("{\"_id\": \"1\"}"));

@@ -42,6 +42,21 @@ public interface DocumentStore {
     /** Deletes expired documents in batches of 1000, each its own transaction, for at most 30 seconds. */
     PurgeResult purgeExpired();
 
+    /**
+     * Writes the named collections (all when none are named) from one snapshot as gzip JSON Lines: a header with
+     * each collection's options and count, the rows, and a trailer. Streaming; {@code out} is finished but not
+     * closed. Returns the counts written.
+     */
+    java.util.Map<String, Long> backup(OutputStream out, String... collections);
+
+    /**
+     * Restores a {@link #backup}: in one transaction, committed only when the trailer confirms every count, so a
+     * truncated or corrupt file ({@link dev.keel.error.InvalidInputException}) or a clashing id
+     * ({@link dev.keel.error.ConstraintViolationException}) restores nothing. Missing collections are created with
+     * their backed-up options. Returns the counts restored.
+     */
+    java.util.Map<String, Long> restore(java.io.InputStream in);
+
     /** The access log: who did what, when, from where. */
     AccessLog accessLog();
 }

@@ -35,6 +35,9 @@ final class Catalog {
             indexes.append(indexes.length() > 1 ? "," : "").append(DocumentJson.write(
                     DocumentJson.MAPPER.createObjectNode().put("path", i.path()).put("unique", i.unique())));
         }
+        if (o.hasGinIndex()) {
+            indexes.append(indexes.length() > 1 ? "," : "").append("{\"gin\":true}");
+        }
         indexes.append(']');
         YearToSecond retention = o.retention() == null ? null : YearToSecond.valueOf(o.retention());
         dsl.insertInto(DOC_COLLECTIONS)
@@ -72,7 +75,12 @@ final class Catalog {
             o = o.audit();
         }
         for (com.fasterxml.jackson.databind.JsonNode i : DocumentJson.parse(r.getIndexes().data(), "catalog")) {
-            o = i.path("unique").asBoolean() ? o.uniqueIndex(i.path("path").asText()) : o.index(i.path("path").asText());
+            if (i.path("gin").asBoolean()) {
+                o = o.ginIndex();
+            } else {
+                o = i.path("unique").asBoolean() ? o.uniqueIndex(i.path("path").asText())
+                        : o.index(i.path("path").asText());
+            }
         }
         return Optional.of(o);
     }

@@ -31,6 +31,7 @@ public final class PgDocumentStore implements DocumentStore {
     private final PgAccessLog accessLog;
     private final Subjects subjects;
     private final Retention retention;
+    private final Backups backups;
 
     public PgDocumentStore(StoreContext context) {
         this(context.pool());
@@ -42,6 +43,7 @@ public final class PgDocumentStore implements DocumentStore {
         this.accessLog = new PgAccessLog(pool);
         this.subjects = new Subjects(pool);
         this.retention = new Retention(pool, 1000, Duration.ofSeconds(30), Duration.ofSeconds(2));
+        this.backups = new Backups(pool);
     }
 
     @Override
@@ -132,6 +134,39 @@ public final class PgDocumentStore implements DocumentStore {
     @Override
     public PurgeResult purgeExpired() {
         return retention.purge(collections());
+    }
+
+    @Override
+    public Map<String, Long> backup(OutputStream out, String... names) {
+        Objects.requireNonNull(out, "out");
+        List<CollectionInfo> all = collections();
+        List<CollectionInfo> chosen = all;
+        if (names.length > 0) {
+            java.util.Set<String> known = new java.util.HashSet<>();
+            all.forEach(i -> known.add(i.name()));
+            for (String n : names) {
+                dev.keel.document.DocumentId.checkCollectionName(n);
+                if (!known.contains(n)) {
+                    throw new dev.keel.error.InvalidInputException("no such collection: " + n, "collection");
+                }
+            }
+            List<String> wanted = List.of(names);
+            chosen = all.stream().filter(i -> wanted.contains(i.name())).toList();
+        }
+        Map<String, CollectionOptions> options = new java.util.HashMap<>();
+        for (CollectionInfo i : chosen) {
+            options.put(i.name(), session.atomic("read catalog", c -> Catalog.options(c, i.name()))
+                    .orElse(CollectionOptions.defaults()));
+        }
+        return backups.backup(chosen, options, out);
+    }
+
+    @Override
+    public Map<String, Long> restore(java.io.InputStream in) {
+        Objects.requireNonNull(in, "in");
+        Map<String, Long> restored = backups.restore(in);
+        tables.clear();
+        return restored;
     }
 
     @Override

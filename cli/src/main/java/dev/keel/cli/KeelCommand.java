@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "keel", mixinStandardHelpOptions = true, version = "keel 0.1.0-SNAPSHOT",
         description = "Schema-first, type-safe persistence for PostgreSQL.",
         subcommands = {DemoCommand.class, MigrateCommand.class, InfoCommand.class, HealthCommand.class,
-                GraphCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                GraphCommand.class, DocsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  keel demo --quick", "  keel graph list",
                 "  keel migrate --url jdbc:postgresql://localhost/app?user=app \\",
                 "               --locations filesystem:db/migration",

@@ -57,6 +57,9 @@ public interface DocumentStore {
      */
     java.util.Map<String, Long> restore(java.io.InputStream in);
 
+    /** A JSON service over these collections, for APIs such as a notes API; see {@link DocumentService}. */
+    DocumentService service();
+
     /** The access log: who did what, when, from where. */
     AccessLog accessLog();
 }

@@ -236,6 +236,29 @@ class DocumentCollectionIT {
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("$setOnInsert");
     }
 
+    @Test
+    void serviceFacadeCreatesReadsMergesQueriesAndDeletesNotes() {
+        DocumentService notes = docs.service();
+        // document-readme:start document-service
+        String id = notes.create("note", json("{\"title\": \"Groceries\", \"owner\": \"ann\", \"meta\": {\"pinned\": false}}"));
+        notes.update(id, json("{\"meta\": {\"pinned\": true}, \"title\": null, \"body\": \"milk\"}"));   // merge patch
+        List<JsonNode> mine = notes.query("note", "{\"owner\": {\"$param\": \"who\"}}", java.util.Map.of("who", "ann"));
+        // document-readme:end document-service
+        assertThat(id).startsWith("note:");
+        JsonNode n = notes.read(id).orElseThrow();
+        assertThat(n.has("title")).isFalse();
+        assertThat(n.get("body").asText()).isEqualTo("milk");
+        assertThat(n.get("meta").get("pinned").asBoolean()).isTrue();
+        assertThat(mine).hasSize(1);
+        assertThat(notes.query("note", "{\"owner\": {\"$param\": \"who\"}}", java.util.Map.of("who", "x' OR 1=1")))
+                .isEmpty();
+        assertThatThrownBy(() -> notes.query("note", "{\"owner\": {\"$param\": \"nobody\"}}", java.util.Map.of()))
+                .isInstanceOf(InvalidInputException.class);
+        assertThat(notes.delete(id)).isTrue();
+        assertThat(notes.read(id)).isEmpty();
+        assertThat(notes.update(id, json("{\"a\": 1}"))).isFalse();
+    }
+
     static JsonNode json(String s) {
         return dev.keel.internal.document.DocumentJson.parse(s, "test");
     }

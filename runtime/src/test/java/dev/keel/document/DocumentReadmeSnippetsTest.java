@@ -29,7 +29,7 @@ class DocumentReadmeSnippetsTest {
         Path root = root();
         Map<String, String> regions = regions(Files.readAllLines(root.resolve(SOURCE)));
         Map<String, String> shown = snippets(Files.readAllLines(root.resolve("README.md")));
-        assertThat(regions).containsKeys("documents", "document-transactions");
+        assertThat(regions).containsKeys("documents", "document-transactions", "document-service");
         assertThat(shown).isEqualTo(regions);
     }
 

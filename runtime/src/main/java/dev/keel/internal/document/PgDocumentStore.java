@@ -170,6 +170,11 @@ public final class PgDocumentStore implements DocumentStore {
     }
 
     @Override
+    public dev.keel.document.DocumentService service() {
+        return new PgDocumentService(this);
+    }
+
+    @Override
     public AccessLog accessLog() {
         return accessLog;
     }

@@ -43,6 +43,12 @@ public interface DocumentStore {
     PurgeResult purgeExpired();
 
     /**
+     * Runs {@link #purgeExpired()} every {@code interval} on a daemon thread until the returned handle is closed
+     * (closing Keel closes it too). A failed purge is logged and retried at the next interval.
+     */
+    AutoCloseable purgeEvery(java.time.Duration interval);
+
+    /**
      * Writes the named collections (all when none are named) from one snapshot as gzip JSON Lines: a header with
      * each collection's options and count, the rows, and a trailer. Streaming; {@code out} is finished but not
      * closed. Returns the counts written.

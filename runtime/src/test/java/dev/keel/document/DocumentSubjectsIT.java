@@ -131,6 +131,14 @@ class DocumentSubjectsIT {
             assertThat(p.deleted()).containsEntry("interactions", expired);
             assertThat(interactions.count("{\"userId\": \"new\"}")).isEqualTo(inserted.size());
             assertThat(docs.purgeExpired().total()).isZero();
+            db.execute("UPDATE keel_docs.interactions SET expires_at = now() - interval '1 second' WHERE data->>'userId' = 'new'");
+            try (AutoCloseable scheduled = docs.purgeEvery(Duration.ofMillis(100))) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (interactions.count("{\"userId\": \"new\"}") > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+            }
+            assertThat(interactions.count("{\"userId\": \"new\"}")).isZero();
         } finally {
             pool.shutdownNow();
         }

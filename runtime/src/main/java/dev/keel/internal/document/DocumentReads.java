@@ -54,7 +54,7 @@ final class DocumentReads {
     List<ObjectNode> find(Query q) {
         Projection projection = Projection.parse(q.projection());
         Sql sql = select(q, projection, SortSpec.parse(q.sort()), false, 0);
-        return session.atomic("find in " + table.name(), c -> {
+        return session.read("find in " + table.name(), c -> {
             List<ObjectNode> out = new ArrayList<>();
             Rows.query(c, sql, rs -> out.add(Rows.document(rs.getString(1), rs.getString(2),
                     projection.includeId())));
@@ -67,7 +67,7 @@ final class DocumentReads {
         SortSpec sort = SortSpec.parse(q.sort());
         Query limited = q.limit() > 0 ? q : q.limit(100);
         Sql sql = select(limited, projection, sort, true, 1);
-        return session.atomic("find page in " + table.name(), c -> {
+        return session.read("find page in " + table.name(), c -> {
             List<ObjectNode> out = new ArrayList<>();
             List<Object[]> lastKeys = new ArrayList<>();
             String[] lastId = new String[1];
@@ -88,16 +88,26 @@ final class DocumentReads {
         });
     }
 
+    /** One document by id: the primary key, nothing else. */
+    ObjectNode byId(String id) {
+        Sql sql = new Sql("SELECT id, data FROM " + table.qualified() + " WHERE id = ").bind(id);
+        return session.read("find by id in " + table.name(), c -> {
+            ObjectNode[] out = new ObjectNode[1];
+            Rows.query(c, sql, rs -> out[0] = Rows.document(rs.getString(1), rs.getString(2), true));
+            return out[0];
+        });
+    }
+
     long count(String filter) {
         Sql sql = new Sql("SELECT count(*) FROM " + table.qualified() + " WHERE ")
                 .add(FilterCompiler.compile(filter, table.options().hasGinIndex()));
-        return session.atomic("count in " + table.name(), c -> Rows.queryLong(c, sql));
+        return session.read("count in " + table.name(), c -> Rows.queryLong(c, sql));
     }
 
     long estimatedCount() {
         Sql sql = new Sql("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(")
                 .bind(table.qualified()).add(")");
-        return session.atomic("estimated count of " + table.name(), c -> Rows.queryLong(c, sql));
+        return session.read("estimated count of " + table.name(), c -> Rows.queryLong(c, sql));
     }
 
     /** Every match, read {@value #STREAM_FETCH} rows at a time on a connection held until the stream is closed. */

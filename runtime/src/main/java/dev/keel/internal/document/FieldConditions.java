@@ -191,7 +191,14 @@ final class FieldConditions {
         if (t.isId()) {
             return v.isTextual() ? new Sql("(id " + sqlOp + " ").bind(v.textValue()).add(")") : Sql.of("FALSE");
         }
-        return arrayRule(t, x -> same(x, v, sqlOp));
+        Sql c = arrayRule(t, x -> same(x, v, sqlOp));
+        if (t.arrayRule() && sqlOp.startsWith(">") && rankOf(v) < 5) {
+            // Implied by both arms (arrays rank above every scalar), and a range on the leading columns of a
+            // path index, so a sort on the path with a limit reads the index in order from here.
+            c = new Sql("((" + rank(t.value()) + ", " + t.value() + ") " + sqlOp + " (" + rankOf(v) + ", ")
+                    .json(DocumentJson.write(v)).add(") AND ").add(c).add(")");
+        }
+        return c;
     }
 
     private Sql in(Target t, JsonNode v, String op) {

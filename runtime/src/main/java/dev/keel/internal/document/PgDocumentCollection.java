@@ -103,21 +103,14 @@ final class PgDocumentCollection<T> implements DocumentCollection<T> {
 
     @Override
     public Optional<T> findById(String id) {
-        String bare = DocumentId.idIn(table.name(), id);
-        List<ObjectNode> found = reads.find(Query.filter(idFilter(bare)));
-        return found.isEmpty() ? Optional.empty() : Optional.of(DocumentJson.map(found.get(0), type));
-    }
-
-    private static String idFilter(String bare) {
-        ObjectNode f = DocumentJson.MAPPER.createObjectNode();
-        f.put("_id", bare);
-        return DocumentJson.write(f);
+        ObjectNode found = reads.byId(DocumentId.idIn(table.name(), id));
+        return found == null ? Optional.empty() : Optional.of(DocumentJson.map(found, type));
     }
 
     @Override
     public Optional<Long> version(String id) {
         String bare = DocumentId.idIn(table.name(), id);
-        return session.atomic("version in " + table.name(), c -> {
+        return session.read("version in " + table.name(), c -> {
             Long[] v = new Long[1];
             Rows.query(c, new Sql("SELECT version FROM " + table.qualified() + " WHERE id = ").bind(bare),
                     rs -> v[0] = rs.getLong(1));

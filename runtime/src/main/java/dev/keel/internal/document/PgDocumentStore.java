@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /** The document store on PostgreSQL; see {@link DocumentStore}. Thread-safe. */
-public final class PgDocumentStore implements DocumentStore {
+public final class PgDocumentStore implements DocumentStore, AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgDocumentStore.class);
     /** The actor recorded for export and erasure when the caller names none. */
     static final String SYSTEM_ACTOR = "keel";
     private final DataSource pool;
@@ -32,6 +33,8 @@ public final class PgDocumentStore implements DocumentStore {
     private final Subjects subjects;
     private final Retention retention;
     private final Backups backups;
+    private final java.util.List<java.util.concurrent.ScheduledExecutorService> schedules =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public PgDocumentStore(StoreContext context) {
         this(context.pool());
@@ -134,6 +137,41 @@ public final class PgDocumentStore implements DocumentStore {
     @Override
     public PurgeResult purgeExpired() {
         return retention.purge(collections());
+    }
+
+    @Override
+    public AutoCloseable purgeEvery(Duration interval) {
+        if (interval == null || interval.toMillis() < 1) {
+            throw new dev.keel.error.InvalidInputException("must be at least 1 ms, was " + interval, "interval");
+        }
+        java.util.concurrent.ScheduledExecutorService s = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "keel-docs-purge");
+                    t.setDaemon(true);
+                    return t;
+                });
+        schedules.add(s);
+        s.scheduleWithFixedDelay(() -> {
+            try {
+                PurgeResult p = purgeExpired();
+                if (p.total() > 0) {
+                    LOG.info("purged {} expired documents: {}", p.total(), p.deleted());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("scheduled purge failed; next in {}", interval, e);
+            }
+        }, interval.toMillis(), interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return () -> {
+            s.shutdownNow();
+            schedules.remove(s);
+        };
+    }
+
+    /** Stops scheduled purges; idempotent. */
+    @Override
+    public void close() {
+        schedules.forEach(java.util.concurrent.ScheduledExecutorService::shutdownNow);
+        schedules.clear();
     }
 
     @Override

@@ -18,6 +18,9 @@ abstract class Session {
     /** Runs {@code work} as one transaction (or inside the caller's). */
     abstract <R> R atomic(String operation, Work<R> work);
 
+    /** Runs one reading statement: auto-committed on a pooled connection, or inside the caller's transaction. */
+    abstract <R> R read(String operation, Work<R> work);
+
     /** A connection for a stream; {@code release} gives it back. */
     abstract Connection streamConnection(String operation) throws SQLException;
 
@@ -41,6 +44,15 @@ abstract class Session {
                         }
                         throw e;
                     }
+                } catch (SQLException e) {
+                    throw ErrorTranslator.translate(operation, e);
+                }
+            }
+
+            @Override
+            <R> R read(String operation, Work<R> work) {
+                try (Connection c = pool.getConnection()) {
+                    return work.apply(c);
                 } catch (SQLException e) {
                     throw ErrorTranslator.translate(operation, e);
                 }
@@ -74,6 +86,11 @@ abstract class Session {
                 } catch (SQLException e) {
                     throw ErrorTranslator.translate(operation, e);
                 }
+            }
+
+            @Override
+            <R> R read(String operation, Work<R> work) {
+                return atomic(operation, work);
             }
 
             @Override

@@ -146,7 +146,7 @@ class KeelOperationsIT {
         try (Keel keel = Keel.builder().jdbcUrl(db.jdbcUrl()).maxPoolSize(2).acquireTimeout(Duration.ofMillis(800)).build()) {
             HealthStatus ok = keel.health();
             assertThat(ok.state()).isEqualTo(HealthStatus.State.HEALTHY);
-            assertThat(ok.schemaVersion()).contains("1");
+            assertThat(ok.schemaVersion()).hasValueSatisfying(v -> assertThat(v).matches("[1-9][0-9]*"));
             assertThat(ok.pool().max()).isEqualTo(2);
             assertThat(ok.latency()).isPositive();
 

@@ -70,7 +70,7 @@ class KeelCliIT {
     void migrateThenInfoInASecondProcessSeesTheKeptData() throws Exception {
         Result migrate = keel("migrate");
         assertThat(migrate.exit()).as(migrate.err()).isZero();
-        assertThat(migrate.out()).contains("Applied 1 migration(s)").contains(dataDir.toString());
+        assertThat(migrate.out()).containsPattern("Applied [1-9][0-9]* migration\\(s\\)").contains(dataDir.toString());
 
         Result again = keel("migrate", "--json");
         assertThat(again.exit()).as(again.err()).isZero();

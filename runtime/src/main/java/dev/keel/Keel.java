@@ -256,6 +256,12 @@ public final class Keel implements AutoCloseable {
         return stores.get(dev.keel.internal.notify.PgNotifications.class, dev.keel.internal.notify.PgNotifications::new);
     }
 
+    /** The document collections: JSONB collections with MongoDB's query language. */
+    public dev.keel.document.DocumentStore documents() {
+        ensureOpen();
+        return stores.get(dev.keel.document.DocumentStore.class, dev.keel.internal.document.PgDocumentStore::new);
+    }
+
     /**
      * How many migrations (Keel's and the application's) this instance applied while starting: 0 when the schema
      * was already current, when another process applied them first, or with {@code migrate(false)}.

@@ -1,0 +1,15 @@
+package dev.keel.document;
+
+import java.time.Duration;
+
+/**
+ * A collection as recorded in Keel's catalog.
+ *
+ * @param name         the collection's name
+ * @param table        its table, schema-qualified
+ * @param retention    its retention, or {@code null}
+ * @param subjectField its subject field, or {@code null}
+ * @param audit        whether erasure keeps it
+ */
+public record CollectionInfo(String name, String table, Duration retention, String subjectField, boolean audit) {
+}

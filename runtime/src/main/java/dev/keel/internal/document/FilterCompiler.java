@@ -1,0 +1,123 @@
+package dev.keel.internal.document;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.error.InvalidInputException;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Compiles a MongoDB filter document into one SQL condition over a collection table's {@code data} column. Every
+ * value is bound; the only text spliced is Keel's own SQL and validated paths. Anything outside the supported
+ * subset is an {@link InvalidInputException} naming it, before any SQL runs. One instance per compilation (it
+ * numbers the aliases of its subqueries); not thread-safe.
+ */
+final class FilterCompiler {
+    static final String WHERE = "filter";
+    private final FieldConditions fields = new FieldConditions(this);
+    /** Whether the table has the whole-document GIN index, so equalities also get its jsonpath form. */
+    final boolean gin;
+    private int aliases;
+
+    FilterCompiler() {
+        this(false);
+    }
+
+    FilterCompiler(boolean gin) {
+        this.gin = gin;
+    }
+
+    /** The condition for {@code filter} against the table's {@code data}; {@code TRUE} for {@code {}}. */
+    static Sql compile(JsonNode filter, boolean gin) {
+        return new FilterCompiler(gin).document(filter, "data");
+    }
+
+    static Sql compile(String filterJson, boolean gin) {
+        return compile(DocumentJson.parse(filterJson == null ? "{}" : filterJson, WHERE), gin);
+    }
+
+    static Sql compile(String filterJson) {
+        return compile(filterJson, false);
+    }
+
+    String nextAlias() {
+        return "e" + (++aliases);
+    }
+
+    /** A query document (fields and logical operators) against {@code root}, a jsonb expression. */
+    Sql document(JsonNode doc, String root) {
+        if (doc == null || !doc.isObject()) {
+            throw new InvalidInputException("a filter must be a JSON object, was "
+                    + (doc == null ? "null" : doc.getNodeType()), WHERE);
+        }
+        if (doc.isEmpty()) {
+            return Sql.of("TRUE");
+        }
+        Sql and = new Sql("(");
+        boolean first = true;
+        for (Iterator<Map.Entry<String, JsonNode>> it = doc.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!first) {
+                and.add(" AND ");
+            }
+            first = false;
+            and.add(entry(e.getKey(), e.getValue(), root));
+        }
+        return and.add(")");
+    }
+
+    private Sql entry(String key, JsonNode value, String root) {
+        switch (key) {
+            case "$and":
+                return logical(key, value, root, " AND ", false);
+            case "$or":
+                return logical(key, value, root, " OR ", false);
+            case "$nor":
+                return logical(key, value, root, " OR ", true);
+            default:
+                if (key.startsWith("$")) {
+                    throw new InvalidInputException("unsupported operator '" + DocPath.abbreviate(key)
+                            + "' at the top of a filter (supported: $and, $or, $nor)", WHERE);
+                }
+                DocPath path = DocPath.parse(key, WHERE);
+                return fields.field(Target.of(path, root), value);
+        }
+    }
+
+    private Sql logical(String op, JsonNode value, String root, String joiner, boolean negate) {
+        if (!value.isArray() || value.isEmpty()) {
+            throw new InvalidInputException(op + " takes a non-empty array of filter documents", WHERE);
+        }
+        Sql s = new Sql(negate ? "(NOT (" : "((");
+        for (int i = 0; i < value.size(); i++) {
+            if (i > 0) {
+                s.add(joiner);
+            }
+            JsonNode d = value.get(i);
+            if (!d.isObject()) {
+                throw new InvalidInputException(op + " takes filter documents, element " + i + " is "
+                        + d.getNodeType(), WHERE);
+            }
+            s.add(document(d, root));
+        }
+        return s.add("))");
+    }
+
+    /**
+     * What a condition applies to: a path under a root (with MongoDB's array rule) or, inside {@code $elemMatch}
+     * and {@code $pull}, an array element itself.
+     */
+    record Target(String value, String raw, DocPath path, String root, boolean arrayRule, String throughArray) {
+        static Target of(DocPath path, String root) {
+            return new Target(path.value(root), path.raw(root), path, root, true,
+                    path.isId() ? null : path.throughArray(root));
+        }
+
+        static Target element(String expr) {
+            return new Target(expr, expr, null, expr, false, null);
+        }
+
+        boolean isId() {
+            return path != null && path.isId();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.keel.internal.document;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.document.CollectionOptions;
+import dev.keel.document.DocumentId;
+import dev.keel.error.InvalidInputException;
+
+/**
+ * A document checked and ready to store: its id (its own string {@code _id} or a new UUIDv7), its JSON without
+ * {@code _id} (which lives in the id column), and its data subject.
+ */
+record PreparedDocument(String id, String json, String subject, boolean ownId) {
+
+    static PreparedDocument of(Object document, CollectionOptions options) {
+        ObjectNode doc = DocumentJson.toObject(document, "document").deepCopy();
+        JsonNode given = doc.remove("_id");
+        String id;
+        boolean own = given != null;
+        if (given == null || given.isNull()) {
+            id = UuidV7.next().toString();
+            own = false;
+        } else if (given.isTextual()) {
+            id = given.textValue();
+            DocumentId.checkId(id);
+        } else {
+            throw new InvalidInputException("must be a string when given, was " + given.getNodeType(), "_id");
+        }
+        String json = DocumentJson.checkedText(doc, "document");
+        return new PreparedDocument(id, json, subjectOf(doc, options), own);
+    }
+
+    static String subjectOf(JsonNode doc, CollectionOptions options) {
+        if (options.subjectField() == null) {
+            return null;
+        }
+        JsonNode s = doc.get(options.subjectField());
+        if (s == null || s.isNull() || s.isContainerNode()) {
+            return null;
+        }
+        return s.isTextual() ? s.textValue() : s.asText();
+    }
+}

@@ -82,6 +82,7 @@ final class MigrationWatchdog implements AutoCloseable {
                         FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(a.pid)))
                 FROM pg_stat_activity a
                 WHERE a.application_name = '%s' AND a.state = 'active' AND a.pid <> pg_backend_pid()
+                  AND a.datname = current_database()
                 """.formatted(APPLICATION, APPLICATION))) {
             while (rs.next()) {
                 StringBuilder sb = new StringBuilder("'").append(rs.getString(1)).append("'");
@@ -111,8 +112,9 @@ final class MigrationWatchdog implements AutoCloseable {
     }
 
     private static String signal(String function) {
+        // only this database's sessions: another build may be migrating another database on the same server
         return "SELECT " + function + "(pid) FROM pg_stat_activity WHERE application_name = '" + APPLICATION
-                + "' AND pid <> pg_backend_pid()";
+                + "' AND pid <> pg_backend_pid() AND datname = current_database()";
     }
 
     private Connection connect() throws SQLException {

@@ -10,7 +10,6 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -76,7 +75,7 @@ public class GenerateMojo extends AbstractKeelMojo {
         }
         quietEmbeddedLogging();
         UserGenerator user = new UserGenerator(generator, writtenPaths());
-        File output = outputDirectory();
+        File output = outputDirectory(user);
         CodegenSettings settings;
         try {
             settings = new CodegenSettings(packageName(user), schemaList(generatorSchemas(user)), output.toPath(),
@@ -121,9 +120,9 @@ public class GenerateMojo extends AbstractKeelMojo {
         return chosen;
     }
 
-    private File outputDirectory() throws MojoFailureException {
+    private File outputDirectory(UserGenerator user) throws MojoFailureException {
         File theirs = null;
-        if (generator != null && generator.getTarget() != null && writtenPaths().contains("target/directory")) {
+        if (generator != null && generator.getTarget() != null && user.written().contains("target/directory")) {
             File f = new File(generator.getTarget().getDirectory());
             theirs = f.isAbsolute() ? f : new File(project.getBasedir(), f.getPath());
         }
@@ -172,6 +171,5 @@ public class GenerateMojo extends AbstractKeelMojo {
             paths.add(path);
             collect(child, path + "/", paths);
         }
-        Objects.requireNonNull(node.getName());
     }
 }

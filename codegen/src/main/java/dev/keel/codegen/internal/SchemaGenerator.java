@@ -84,10 +84,11 @@ public final class SchemaGenerator {
             tool.setConnection(connection);
             tool.run(JooqConfiguration.build(settings, excludes));
             long generateMillis = (System.nanoTime() - t0) / 1_000_000;
+            GeneratedOutput output = GeneratedOutput.read(settings.outputDirectory(), "org.jooq.postgres.extensions");
             Files.createDirectories(fingerprintFile().getParent());
             Files.writeString(fingerprintFile(), fingerprint + "\n", StandardCharsets.UTF_8);
             GenerationReport report = new GenerationReport(db.isEmbedded(), db.serverVersion(), db.startMillis(),
-                    db.migrateMillis(), generateMillis, db.migrationsApplied(), countJavaFiles(), mentions("org.jooq.postgres.extensions"),
+                    db.migrateMillis(), generateMillis, db.migrationsApplied(), output.files(), output.mentions(),
                     settings.includePartitions() ? List.of() : partitions, unknown);
             log.info(report.summary());
             return report;
@@ -99,24 +100,6 @@ public final class SchemaGenerator {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("jOOQ code generation failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** Whether any generated file mentions {@code text} (e.g. a binding from jooq-postgres-extensions). */
-    private boolean mentions(String text) throws IOException {
-        try (Stream<Path> files = Files.walk(settings.outputDirectory())) {
-            for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
-                if (Files.readString(p, StandardCharsets.UTF_8).contains(text)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private long countJavaFiles() throws IOException {
-        try (Stream<Path> files = Files.walk(settings.outputDirectory())) {
-            return files.filter(p -> p.toString().endsWith(".java")).count();
         }
     }
 

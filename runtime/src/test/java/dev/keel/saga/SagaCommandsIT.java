@@ -48,7 +48,7 @@ class SagaCommandsIT {
     }
 
     static SagaRunner runner(SagaDefinition<?> def) {
-        return sagas.runner(def).workers(2).lease(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20));
+        return Ledger.quickRunner(sagas, def);
     }
 
     static void awaitEvent(UUID id, String type, int count) throws InterruptedException {

@@ -65,7 +65,7 @@ class SagaStoreIT {
     }
 
     static SagaRunner runner(SagaDefinition<?> def) {
-        return sagas.runner(def).workers(2).lease(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20));
+        return Ledger.quickRunner(sagas, def);
     }
 
     @Test

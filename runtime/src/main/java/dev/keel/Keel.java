@@ -188,7 +188,11 @@ public final class Keel implements AutoCloseable {
         Connection c = acquire("begin transaction");
         try {
             c.setAutoCommit(false);
-            c.setTransactionIsolation(options.isolation().jdbcLevel);
+            if (options.isolation() != TxOptions.Isolation.READ_COMMITTED) {
+                // The pool sets READ COMMITTED on each new connection and restores it on return, so only another
+                // level costs the round trip of pgjdbc's SET SESSION CHARACTERISTICS.
+                c.setTransactionIsolation(options.isolation().jdbcLevel);
+            }
             c.setReadOnly(options.readOnly());
         } catch (SQLException e) {
             closeQuietly(c);
@@ -415,6 +419,7 @@ public final class Keel implements AutoCloseable {
         h.setMaxLifetime(config.maxLifetime().toMillis());
         h.setLeakDetectionThreshold(config.leakDetectionThreshold().toMillis());
         h.setInitializationFailTimeout(-1);
+        h.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         if (!config.statementTimeout().isZero()) {
             h.setConnectionInitSql("SET statement_timeout = " + config.statementTimeout().toMillis());
         }

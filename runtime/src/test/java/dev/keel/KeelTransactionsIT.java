@@ -9,6 +9,7 @@ import dev.keel.error.InvalidInputException;
 import dev.keel.error.ReadOnlyException;
 import dev.keel.testkit.KeelTest;
 import dev.keel.testkit.TestDatabase;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -167,6 +168,24 @@ class KeelTransactionsIT {
         assertThat(level).isEqualTo("serializable");
         String defaults = keel.transactionResult(tx -> tx.dsl().fetchOne("SHOW transaction_isolation").get(0, String.class));
         assertThat(defaults).isEqualTo("read committed");
+    }
+
+    @Test
+    void defaultTransactionsAreReadCommittedOnAReusedConnectionWhateverTheDatabaseDefault(TestDatabase db) {
+        String database = keel.dsl().fetchSingle("SELECT current_database()").get(0, String.class);
+        keel.dsl().execute("ALTER DATABASE " + DSL.quotedName(database) + " SET default_transaction_isolation = "
+                + "'repeatable read'");
+        try (Keel one = Keel.builder().jdbcUrl(db.jdbcUrl()).maxPoolSize(1).minIdle(0).build()) {
+            Object pid = one.transactionResult(TxOptions.serializable(),
+                    tx -> tx.dsl().fetchSingle("SELECT pg_backend_pid()").get(0));
+            // the same connection again: neither the serializable transaction before nor the database default leaks
+            String[] seen = one.transactionResult(tx -> new String[] {
+                    tx.dsl().fetchSingle("SELECT pg_backend_pid()").get(0).toString(),
+                    tx.dsl().fetchSingle("SHOW transaction_isolation").get(0, String.class)});
+            assertThat(seen).containsExactly(pid.toString(), "read committed");
+        } finally {
+            keel.dsl().execute("ALTER DATABASE " + DSL.quotedName(database) + " RESET default_transaction_isolation");
+        }
     }
 
     @Test

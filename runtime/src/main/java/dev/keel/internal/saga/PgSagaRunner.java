@@ -26,8 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link SagaRunner}: one dispatcher thread claims sagas for free workers and renews the leases of those in hand;
- * {@code workers} threads each run one {@link SagaExecution} at a time. While the database does not answer, the
+ * A {@link SagaRunner}: one dispatcher thread claims sagas (up to twice as many as there are workers, so the next
+ * one is waiting when a worker frees up) and renews the leases of those in hand; {@code workers} threads each run one
+ * {@link SagaExecution} at a time. A claimed saga still waiting for a worker when the runner stops is handed back
+ * without running. While the database does not answer, the
  * dispatcher backs off (100 ms doubling to 5 s) and the workers drop what they hold; nothing uncommitted is lost,
  * because it runs again from its last commit.
  */
@@ -116,7 +118,9 @@ final class PgSagaRunner implements SagaRunner {
             throw new InvalidInputException("must be fewer than Keel's maxPoolSize (" + context.maxPoolSize()
                     + "), so claims, renewals and checkpoints still get a connection; was " + workers, "workers");
         }
-        free = new Semaphore(workers);
+        // Twice the workers: a worker that finishes a saga finds the next one already claimed, instead of waiting for
+        // the dispatcher's claim to commit; and the claims come in batches, one commit for several sagas.
+        free = new Semaphore(2 * workers);
         AtomicInteger n = new AtomicInteger();
         pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "keel-saga-" + def.name() + "-" + n.incrementAndGet());

@@ -21,9 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
+import org.jooq.Query;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,12 +138,12 @@ final class SagaExecution<T> {
                 finishing(c);
                 events.add(Fence.Event.of(SagaEvent.FINISHED, SagaStatus.COMPLETED, null, null, null));
             }
-            row = Fence.held(dsl, lease, c, events);
-            dsl.update(SAGA_STEPS).set(SAGA_STEPS.STATUS, StepStatus.COMPLETED).set(SAGA_STEPS.OUTPUT, out)
+            row = Fence.held(dsl, lease, c, events, changed -> dsl.update(SAGA_STEPS)
+                    .set(SAGA_STEPS.STATUS, StepStatus.COMPLETED).set(SAGA_STEPS.OUTPUT, out)
                     .set(SAGA_STEPS.ATTEMPTS, attempt).setNull(SAGA_STEPS.ERROR)
                     .set(SAGA_STEPS.STARTED_AT, DSL.currentOffsetDateTime())
                     .set(SAGA_STEPS.COMPLETED_AT, DSL.currentOffsetDateTime())
-                    .where(SAGA_STEPS.SAGA_ID.eq(lease.sagaId())).and(SAGA_STEPS.STEP_INDEX.eq(i)).execute();
+                    .where(SAGA_STEPS.SAGA_ID.eq(lease.sagaId())).and(SAGA_STEPS.STEP_INDEX.eq(i)).and(changed));
             output[0] = out;
             handedBack = last;
         });
@@ -174,8 +177,8 @@ final class SagaExecution<T> {
                 Map<Field<?>, Object> c = changes();
                 c.put(SAGAS.CURRENT_STEP, i - 1);
                 row = Fence.held(tx.dsl(), lease, c, List.of(Fence.Event.of(SagaEvent.COMPENSATION_SKIPPED,
-                        SagaStatus.COMPENSATING, i, null, "no compensation")));
-                recordCompensation(tx.dsl(), i, step.name(), StepStatus.SKIPPED, 0, null);
+                        SagaStatus.COMPENSATING, i, null, "no compensation")),
+                        changed -> compensation(tx.dsl(), changed, i, step.name(), StepStatus.SKIPPED, 0, null));
             });
             return;
         }
@@ -189,8 +192,8 @@ final class SagaExecution<T> {
             c.put(SAGAS.CURRENT_STEP, i - 1);
             row = Fence.held(dsl, lease, c, List.of(
                     Fence.Event.of(SagaEvent.COMPENSATION_STARTED, SagaStatus.COMPENSATING, i, attempt, null),
-                    Fence.Event.of(SagaEvent.COMPENSATION_COMPLETED, SagaStatus.COMPENSATING, i, attempt, null)));
-            recordCompensation(dsl, i, step.name(), StepStatus.COMPLETED, attempt, null);
+                    Fence.Event.of(SagaEvent.COMPENSATION_COMPLETED, SagaStatus.COMPENSATING, i, attempt, null)),
+                    changed -> compensation(dsl, changed, i, step.name(), StepStatus.COMPLETED, attempt, null));
         });
         if (outcome != Outcome.COMMITTED) {
             recordFailure(step, i, attempt, true);
@@ -263,12 +266,11 @@ final class SagaExecution<T> {
                 c.put(SAGAS.ERROR, message);
                 handBack(c);
                 row = Fence.held(dsl, lease, c, List.of(Fence.Event.of(compensating ? SagaEvent.COMPENSATION_RETRYING
-                        : SagaEvent.STEP_RETRYING, row.getStatus(), i, attempt, message)));
-                if (!compensating) {
-                    dsl.update(SAGA_STEPS).set(SAGA_STEPS.STATUS, StepStatus.RETRYING).set(SAGA_STEPS.ERROR, message)
-                            .set(SAGA_STEPS.ATTEMPTS, attempt)
-                            .where(SAGA_STEPS.SAGA_ID.eq(lease.sagaId())).and(SAGA_STEPS.STEP_INDEX.eq(i)).execute();
-                }
+                        : SagaEvent.STEP_RETRYING, row.getStatus(), i, attempt, message)), compensating ? null
+                        : changed -> dsl.update(SAGA_STEPS).set(SAGA_STEPS.STATUS, StepStatus.RETRYING)
+                                .set(SAGA_STEPS.ERROR, message).set(SAGA_STEPS.ATTEMPTS, attempt)
+                                .where(SAGA_STEPS.SAGA_ID.eq(lease.sagaId())).and(SAGA_STEPS.STEP_INDEX.eq(i))
+                                .and(changed));
                 handedBack = true;
             } else if (!compensating) {
                 stepFailed(dsl, i, attempt, message);
@@ -278,8 +280,8 @@ final class SagaExecution<T> {
                 Map<Field<?>, Object> c = new LinkedHashMap<>();
                 c.put(SAGAS.ERROR, "compensation of step " + step.name() + " failed: " + message);
                 finish(dsl, SagaStatus.FAILED, List.of(Fence.Event.of(SagaEvent.COMPENSATION_FAILED,
-                        SagaStatus.FAILED, i, attempt, message)), c);
-                recordCompensation(dsl, i, step.name(), StepStatus.FAILED, attempt, message);
+                        SagaStatus.FAILED, i, attempt, message)), c,
+                        changed -> compensation(dsl, changed, i, step.name(), StepStatus.FAILED, attempt, message));
             }
         });
         if (compensating && failures >= options.attempts()) {
@@ -306,15 +308,16 @@ final class SagaExecution<T> {
     }
 
     private void finish(DSLContext dsl, SagaStatus end, List<Fence.Event> before) {
-        finish(dsl, end, before, new LinkedHashMap<>());
+        finish(dsl, end, before, new LinkedHashMap<>(), null);
     }
 
-    private void finish(DSLContext dsl, SagaStatus end, List<Fence.Event> before, Map<Field<?>, Object> c) {
+    private void finish(DSLContext dsl, SagaStatus end, List<Fence.Event> before, Map<Field<?>, Object> c,
+                        Function<Condition, Query> alongside) {
         c.put(SAGAS.STATUS, end);
         finishing(c);
         List<Fence.Event> events = new ArrayList<>(before);
         events.add(Fence.Event.of(SagaEvent.FINISHED, end, null, null, null));
-        row = Fence.held(dsl, lease, c, events);
+        row = Fence.held(dsl, lease, c, events, alongside);
         handedBack = true;
     }
 
@@ -331,13 +334,16 @@ final class SagaExecution<T> {
         LOG.warn("Saga {} quarantined: {}", lease.sagaId(), reason);
     }
 
-    private void recordCompensation(DSLContext dsl, int i, String name, StepStatus status, int attempts,
-                                    String error) {
-        dsl.insertInto(SAGA_COMPENSATIONS)
-                .set(SAGA_COMPENSATIONS.SAGA_ID, lease.sagaId()).set(SAGA_COMPENSATIONS.STEP_INDEX, i)
-                .set(SAGA_COMPENSATIONS.NAME, name).set(SAGA_COMPENSATIONS.STATUS, status)
-                .set(SAGA_COMPENSATIONS.ATTEMPTS, attempts).set(SAGA_COMPENSATIONS.ERROR, error)
-                .execute();
+    /** The compensation's record, written only if the saga row was {@code changed} in the same statement. */
+    private Query compensation(DSLContext dsl, Condition changed, int i, String name, StepStatus status,
+                               int attempts, String error) {
+        return dsl.insertInto(SAGA_COMPENSATIONS, SAGA_COMPENSATIONS.SAGA_ID, SAGA_COMPENSATIONS.STEP_INDEX,
+                        SAGA_COMPENSATIONS.NAME, SAGA_COMPENSATIONS.STATUS, SAGA_COMPENSATIONS.ATTEMPTS,
+                        SAGA_COMPENSATIONS.ERROR)
+                .select(DSL.select(DSL.val(lease.sagaId(), SAGA_COMPENSATIONS.SAGA_ID),
+                        DSL.val(i, SAGA_COMPENSATIONS.STEP_INDEX), DSL.val(name, SAGA_COMPENSATIONS.NAME),
+                        DSL.val(status, SAGA_COMPENSATIONS.STATUS), DSL.val(attempts, SAGA_COMPENSATIONS.ATTEMPTS),
+                        DSL.val(error, SAGA_COMPENSATIONS.ERROR)).where(changed));
     }
 
     /** The changes every move to the next step (or compensation) makes. */

@@ -128,6 +128,8 @@ class SagaStoreIT {
         dev.keel.KeelMetrics.Sagas after = keel.metricsSnapshot().sagas();
         assertThat(after.steps() - before.steps()).isEqualTo(3);
         assertThat(after.finished() - before.finished()).isEqualTo(1);
+        assertThat(after.claims()).as("claims timed").isGreaterThan(before.claims());
+        assertThat(after.p99ClaimMillis()).isPositive();
         Ledger.assertGapless(sagas, id);
         assertThat(sagas.events(id)).extracting(SagaEvent::type).containsExactly(SagaEvent.CREATED,
                 SagaEvent.STEP_STARTED, SagaEvent.STEP_COMPLETED, SagaEvent.STEP_STARTED, SagaEvent.STEP_COMPLETED,
@@ -155,7 +157,7 @@ class SagaStoreIT {
 
     @Test
     void throwingStepIsRetriedAndReportsRetryingBetweenAttempts() throws Exception {
-        StepOptions slow = Ledger.fast().attempts(4).backoff(Duration.ofMillis(300));
+        StepOptions slow = Ledger.fast().attempts(4).backoff(Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(2));
         SagaDefinition<Job> def = Ledger.definition(name(), 1, "test", slow);
         UUID id = sagas.start(def, new Job(-1, 2, 0, ""));
         try (SagaRunner r = runner(def).start()) {

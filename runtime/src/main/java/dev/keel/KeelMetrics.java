@@ -25,7 +25,10 @@ public record KeelMetrics(
      * @param stepFailures attempts that threw (each retried, compensated or failed)
      * @param finished     sagas that reached a final status
      * @param leasesLost   sagas a runner dropped because another held them (fenced out) or its lease expired
+     * @param claims       claim statements the runners ran, whether or not they found sagas
+     * @param p99ClaimMillis 99th percentile of the recent claim statements' times (the last 4096)
      */
-    public record Sagas(long steps, long stepFailures, long finished, long leasesLost) {
+    public record Sagas(long steps, long stepFailures, long finished, long leasesLost, long claims,
+                        double p99ClaimMillis) {
     }
 }

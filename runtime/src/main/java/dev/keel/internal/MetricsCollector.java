@@ -34,6 +34,8 @@ public final class MetricsCollector implements ExecuteListener {
     private final AtomicLong sagaStepFailures = new AtomicLong();
     private final AtomicLong sagasFinished = new AtomicLong();
     private final AtomicLong sagaLeasesLost = new AtomicLong();
+    private final AtomicLong sagaClaims = new AtomicLong();
+    private final AtomicLongArray recentClaims = new AtomicLongArray(WINDOW);
 
     public MetricsCollector() {
         for (KeelException.Category c : KeelException.Category.values()) {
@@ -102,19 +104,30 @@ public final class MetricsCollector implements ExecuteListener {
         sagaLeasesLost.incrementAndGet();
     }
 
+    /** A saga runner's claim statement ran (whether or not it found sagas), taking {@code nanos}. */
+    public void sagaClaim(long nanos) {
+        recentClaims.set((int) (sagaClaims.getAndIncrement() % WINDOW), nanos);
+    }
+
     public KeelMetrics snapshot(PoolStats pool) {
         long n = queries.get();
-        int filled = (int) Math.min(recentIndex.get(), WINDOW);
-        long[] sample = new long[filled];
-        for (int i = 0; i < filled; i++) {
-            sample[i] = recent.get(i);
-        }
-        Arrays.sort(sample);
-        double p99 = filled == 0 ? 0 : sample[Math.min(filled - 1, (int) Math.ceil(filled * 0.99) - 1)] / 1e6;
+        double p99 = p99Millis(recent, recentIndex.get());
         Map<KeelException.Category, Long> failed = new EnumMap<>(KeelException.Category.class);
         failures.forEach((k, v) -> failed.put(k, v.get()));
         return new KeelMetrics(n, Map.copyOf(failed), committed.get(), rolledBack.get(), retries.getAsLong(),
                 n == 0 ? 0 : totalNanos.get() / 1e6 / n, p99, pool, new KeelMetrics.Sagas(sagaSteps.get(),
-                        sagaStepFailures.get(), sagasFinished.get(), sagaLeasesLost.get()));
+                        sagaStepFailures.get(), sagasFinished.get(), sagaLeasesLost.get(), sagaClaims.get(),
+                        p99Millis(recentClaims, sagaClaims.get())));
+    }
+
+    /** The 99th percentile, in milliseconds, of the times in {@code ring} after {@code count} were recorded. */
+    private static double p99Millis(AtomicLongArray ring, long count) {
+        int filled = (int) Math.min(count, ring.length());
+        long[] sample = new long[filled];
+        for (int i = 0; i < filled; i++) {
+            sample[i] = ring.get(i);
+        }
+        Arrays.sort(sample);
+        return filled == 0 ? 0 : sample[Math.min(filled - 1, (int) Math.ceil(filled * 0.99) - 1)] / 1e6;
     }
 }

@@ -106,6 +106,13 @@ public final class KeelMeterBinder implements MeterBinder, AutoCloseable {
                 k -> k.metricsSnapshot().sagas().finished(), Tags.empty()));
         keep(registry, counter(registry, "keel.saga.leases.lost", "Sagas a runner dropped: fenced out or lease expired",
                 k -> k.metricsSnapshot().sagas().leasesLost(), Tags.empty()));
+        keep(registry, counter(registry, "keel.saga.claims", "Claim statements the saga runners ran",
+                k -> k.metricsSnapshot().sagas().claims(), Tags.empty()));
+        keep(registry, TimeGauge.builder("keel.saga.claims.p99", keel, TimeUnit.MILLISECONDS,
+                        k -> k.metricsSnapshot().sagas().p99ClaimMillis())
+                .description("99th percentile of recent saga claim statement times")
+                .tags(tags)
+                .register(registry));
         keep(registry, pool(registry, "keel.pool.connections", "Open connections", PoolStats::total));
         keep(registry, pool(registry, "keel.pool.connections.active", "Connections in use", PoolStats::active));
         keep(registry, pool(registry, "keel.pool.connections.idle", "Idle connections", PoolStats::idle));

@@ -154,7 +154,9 @@ final class PgSagaRunner implements SagaRunner {
                 int want = free.availablePermits();
                 boolean more = false;
                 if (want > 0) {
+                    long started = System.nanoTime();
                     List<SagasRecord> claimed = Claims.claim(keel().dsl(), def.name(), owner, lease, want);
+                    context.metrics().sagaClaim(System.nanoTime() - started);
                     for (SagasRecord r : claimed) {
                         submit(r);
                     }

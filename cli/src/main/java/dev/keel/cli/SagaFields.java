@@ -46,6 +46,8 @@ final class SagaFields {
         all.put("updated", time(s.updatedAt(), json));
         all.put("deadline", s.deadline().map(t -> time(t, json)).orElse(json ? null : "-"));
         all.put("idempotencyKey", s.idempotencyKey().orElse(json ? null : "-"));
+        all.put("transactionId", s.transactionId().orElse(json ? null : "-"));
+        all.put("userId", s.userId().orElse(json ? null : "-"));
         all.put("leaseOwner", s.leaseOwner().orElse(json ? null : "-"));
         all.put("error", s.error().orElse(json ? null : "-"));
         all.put("data", s.dataJson());

@@ -36,6 +36,12 @@ public interface SagaState {
     /** The idempotency key given to {@link SagaStore#start(SagaDefinition, Object, String)}, if any. */
     Optional<String> idempotencyKey();
 
+    /** The business transaction given at start ({@link SagaStart#transactionId}). */
+    Optional<String> transactionId();
+
+    /** The user given at start ({@link SagaStart#userId}). */
+    Optional<String> userId();
+
     /** Why the saga is compensating, failed or timed out, if it is. */
     Optional<String> error();
 

@@ -33,6 +33,12 @@ public interface SagaStore {
     <T> UUID start(SagaDefinition<T> def, T data, String idempotencyKey);
 
     /**
+     * Like {@link #start(SagaDefinition, Object)}, with an idempotency key, a transaction id and a user id as
+     * {@code start} gives them; each is stored with the saga and shown by {@link SagaState}.
+     */
+    <T> UUID start(SagaDefinition<T> def, T data, SagaStart start);
+
+    /**
      * Starts a saga of a definition this store already knows by name (one given to {@link #register}, a
      * {@code start} or a {@link #runner}); {@code data} is converted to its data type.
      *

@@ -178,6 +178,11 @@ class SagaCommandsIT {
         assertThatThrownBy(() -> sagas.start(small, Job.ok(), ""))
                 .isInstanceOfSatisfying(InvalidInputException.class,
                         e -> assertThat(e.name()).isEqualTo("idempotencyKey"));
+        assertThatThrownBy(() -> sagas.start(small, Job.ok(), SagaStart.defaults().userId("u".repeat(201))))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.name()).isEqualTo("userId"));
+        assertThatThrownBy(() -> sagas.start(small, Job.ok(), SagaStart.defaults().transactionId("")))
+                .isInstanceOfSatisfying(InvalidInputException.class,
+                        e -> assertThat(e.name()).isEqualTo("transactionId"));
         assertThatThrownBy(() -> sagas.runner(small).workers(0)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("workers");
         assertThatThrownBy(() -> sagas.runner(small).workers(6).start()).isInstanceOf(InvalidInputException.class)

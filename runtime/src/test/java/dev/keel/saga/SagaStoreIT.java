@@ -277,6 +277,21 @@ class SagaStoreIT {
     }
 
     @Test
+    void startKeepsTheTransactionAndUserItWasGiven() {
+        SagaDefinition<Job> def = Ledger.definition(name(), 1);
+        UUID id = sagas.start(def, Job.ok(), SagaStart.key("order-19").transactionId("tx-77").userId("u-42"));
+        SagaState s = sagas.load(id).orElseThrow();
+        assertThat(s.idempotencyKey()).contains("order-19");
+        assertThat(s.transactionId()).contains("tx-77");
+        assertThat(s.userId()).contains("u-42");
+        assertThat(keel.dsl().fetchSingle("SELECT transaction_id, user_id FROM keel.sagas WHERE id = ?", id).intoArray())
+                .containsExactly("tx-77", "u-42");
+        SagaState plain = sagas.load(sagas.start(def, Job.ok())).orElseThrow();
+        assertThat(plain.transactionId()).isEmpty();
+        assertThat(plain.userId()).isEmpty();
+    }
+
+    @Test
     void startByNameMapsTheDataToTheDefinitionsType() throws Exception {
         SagaDefinition<Job> def = Ledger.definition(name(), 1);
         sagas.register(def);

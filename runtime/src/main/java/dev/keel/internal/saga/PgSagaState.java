@@ -62,6 +62,16 @@ record PgSagaState(SagasRecord row, JSONB currentData, List<StepState> steps,
     }
 
     @Override
+    public Optional<String> transactionId() {
+        return Optional.ofNullable(row.getTransactionId());
+    }
+
+    @Override
+    public Optional<String> userId() {
+        return Optional.ofNullable(row.getUserId());
+    }
+
+    @Override
     public Optional<String> error() {
         return Optional.ofNullable(row.getError());
     }

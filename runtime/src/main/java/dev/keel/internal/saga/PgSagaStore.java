@@ -12,6 +12,7 @@ import dev.keel.internal.db.enums.SagaStatus;
 import dev.keel.saga.SagaDefinition;
 import dev.keel.saga.SagaEvent;
 import dev.keel.saga.SagaRunner;
+import dev.keel.saga.SagaStart;
 import dev.keel.saga.SagaState;
 import dev.keel.saga.SagaStats;
 import dev.keel.saga.SagaStore;
@@ -46,26 +47,31 @@ public final class PgSagaStore implements SagaStore, AutoCloseable {
 
     @Override
     public <T> UUID start(SagaDefinition<T> def, T data) {
-        return start(def, data, null);
+        return start(def, data, SagaStart.defaults());
     }
 
     @Override
     public <T> UUID start(SagaDefinition<T> def, T data, String idempotencyKey) {
-        Objects.requireNonNull(def, "def");
-        if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 200)) {
-            throw new InvalidInputException("must be 1 to 200 characters, was " + idempotencyKey.length(),
-                    "idempotencyKey");
-        }
-        JSONB json = SagaJson.write(data, def.dataType(), def.maxPayloadBytes(), "data of saga " + def.name());
-        register(def);
-        return keel.transactionResult(tx -> insert(tx.dsl(), def, json, idempotencyKey));
+        return start(def, data, SagaStart.key(idempotencyKey));
     }
 
-    private static UUID insert(DSLContext dsl, SagaDefinition<?> def, JSONB json, String key) {
+    @Override
+    public <T> UUID start(SagaDefinition<T> def, T data, SagaStart start) {
+        Objects.requireNonNull(def, "def");
+        Objects.requireNonNull(start, "start");
+        JSONB json = SagaJson.write(data, def.dataType(), def.maxPayloadBytes(), "data of saga " + def.name());
+        register(def);
+        return keel.transactionResult(tx -> insert(tx.dsl(), def, json, start));
+    }
+
+    private static UUID insert(DSLContext dsl, SagaDefinition<?> def, JSONB json, SagaStart start) {
         UUID id = UUID.randomUUID();
+        String key = start.idempotencyKey().orElse(null);
         var insert = dsl.insertInto(SAGAS)
                 .set(SAGAS.ID, id).set(SAGAS.NAME, def.name()).set(SAGAS.DATA, json)
                 .set(SAGAS.IDEMPOTENCY_KEY, key).set(SAGAS.TOTAL_STEPS, def.steps().size())
+                .set(SAGAS.TRANSACTION_ID, start.transactionId().orElse(null))
+                .set(SAGAS.USER_ID, start.userId().orElse(null))
                 .set(SAGAS.DEADLINE, def.deadline().map(SagaSql::nowPlus).orElse(null))
                 .set(SAGAS.LAST_SEQ, 1L).set(SAGAS.VERSION, 1L);
         Optional<UUID> inserted = (key == null ? insert.returning(SAGAS.ID)

@@ -1,5 +1,6 @@
 package dev.keel.testkit;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +22,8 @@ public final class KeelDatabaseExtension implements BeforeAllCallback, AfterAllC
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(KeelDatabaseExtension.class);
     private static final Map<String, String> TEMPLATES = new ConcurrentHashMap<>();
+    /** How long closed connections' server processes get to exit before they count as left open. */
+    private static final Duration LINGER = Duration.ofSeconds(3);
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -51,12 +54,18 @@ public final class KeelDatabaseExtension implements BeforeAllCallback, AfterAllC
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
+    public void afterAll(ExtensionContext context) throws InterruptedException {
         TestDatabase db = context.getStore(NS).remove(TestDatabase.class, TestDatabase.class);
         if (db == null) {
             return;
         }
+        // A pool that was just closed has sent its connections' Terminate messages, but their server processes may
+        // not have exited yet: give them a moment before calling them leaked.
         List<String> sessions = db.server().sessions(db.name(), false);
+        for (long end = System.nanoTime() + LINGER.toNanos(); !sessions.isEmpty() && System.nanoTime() < end; ) {
+            Thread.sleep(20);
+            sessions = db.server().sessions(db.name(), false);
+        }
         db.server().dropDatabase(db.name());
         if (!sessions.isEmpty()) {
             throw new AssertionFailedError("Test class left " + sessions.size() + " connection(s) open on "

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two Keel instances (two pools, two runners) over the same sagas, and a database outage in the middle of a run.
- * {@code -Dkeel.saga.twoInstanceSagas=10000} runs the two-instance test at the issue's full size.
+ * The two-instance test runs 10,000 sagas; {@code -Dkeel.saga.twoInstanceSagas=N} changes that.
  */
 @KeelTest
 class SagaConcurrencyIT {
-    static final int SAGAS = Integer.getInteger("keel.saga.twoInstanceSagas", 1000);
+    static final int SAGAS = Integer.getInteger("keel.saga.twoInstanceSagas", 10_000);
     static Keel a;
     static Keel b;
     static TestDatabase db;
@@ -67,8 +67,8 @@ class SagaConcurrencyIT {
     @Test
     void twoInstancesShareTheSagasWithoutDuplicateEffects() throws Exception {
         SagaDefinition<Job> def = Ledger.definition("shared", 3);
-        try (SagaRunner ra = a.sagas().runner(def).workers(3).pollInterval(Duration.ofMillis(20)).start();
-             SagaRunner rb = b.sagas().runner(def).workers(3).pollInterval(Duration.ofMillis(20)).start()) {
+        try (SagaRunner ra = a.sagas().runner(def).workers(4).pollInterval(Duration.ofMillis(20)).start();
+             SagaRunner rb = b.sagas().runner(def).workers(4).pollInterval(Duration.ofMillis(20)).start()) {
             List<UUID> ids = startMany(def, SAGAS, 10, 0);
             awaitAllFinished("shared", Duration.ofMinutes(3));
             assertThat(ra.finished()).as("runner A's share").isPositive();

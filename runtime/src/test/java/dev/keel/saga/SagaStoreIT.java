@@ -85,7 +85,8 @@ class SagaStoreIT {
                 .build();
 
         SagaStore sagas = keel.sagas();
-        UUID id = sagas.start(def, new Order("sku-1", 2, null), "order-1001");   // same key, same saga
+        UUID id = sagas.start(def, new Order("sku-1", 2, null),
+                SagaStart.key("order-1001").userId("customer-7"));       // same key, same saga
         UUID declined = sagas.start(def, new Order("sku-2", 50, null));
         try (SagaRunner runner = sagas.runner(def).workers(2).start()) {       // any process may run them
             Ledger.awaitFinished(sagas, List.of(id, declined), Duration.ofSeconds(30));   // (the test waits)
@@ -98,6 +99,7 @@ class SagaStoreIT {
         // readme:end sagas
         assertThat(s.status()).isEqualTo(SagaStatus.COMPLETED);
         assertThat(s.data(Order.class).payment()).isEqualTo("pay-0");
+        assertThat(s.userId()).contains("customer-7");
         assertThat(d.status()).isEqualTo(SagaStatus.COMPENSATED);
         assertThat(d.steps().get(1).attempts()).isEqualTo(5);
         assertThat(payments.charges).hasSize(1);

@@ -53,8 +53,9 @@ final class BufferedWriter implements SnapshotWriter {
         try {
             SnapshotRows.check(n);
         } catch (BadValue e) {
+            int index = nodes.size();
             close();
-            throw Staging.badNode(name, nodes.size(), n, e);
+            throw Staging.badNode(name, index, n, e);
         }
         nodes.add(n);
         overflowIfFull();
@@ -71,8 +72,9 @@ final class BufferedWriter implements SnapshotWriter {
         try {
             SnapshotRows.check(e);
         } catch (BadValue bad) {
+            int index = edges.size();
             close();
-            throw Staging.badEdge(name, edges.size(), e, bad);
+            throw Staging.badEdge(name, index, e, bad);
         }
         edges.add(e);
         overflowIfFull();

@@ -19,7 +19,7 @@ import java.util.Locale;
  */
 public final class GraphThresholdProbe {
     private static final String PROPERTY = "keel.graph.sharedMaxRows";
-    private static final int[] NODES = {250, 1_000, 2_500, 5_000, 7_500, 10_000, 25_000};
+    private static final int[] NODES = {100, 250, 500, 1_000, 1_500, 2_500, 5_000, 10_000};
     private static final int ROUNDS = 5;
 
     private GraphThresholdProbe() {

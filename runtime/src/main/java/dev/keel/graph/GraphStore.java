@@ -39,7 +39,7 @@ public interface GraphStore {
      * Snapshots of at most this many nodes and edges together are stored in shared storage rather than in
      * partitions of their own; the measured crossover of the two paths (see the README's Performance section).
      */
-    int SHARED_MAX_ROWS = 20_000;
+    int SHARED_MAX_ROWS = 10_000;
 
     /** Saves a whole snapshot and returns its id; its version is one more than the name's latest. */
     UUID save(GraphSnapshot snapshot);

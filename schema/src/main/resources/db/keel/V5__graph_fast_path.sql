@@ -9,8 +9,9 @@
 
 ALTER TABLE keel.graph_snapshots ADD COLUMN shared boolean NOT NULL DEFAULT false;
 
--- Saved order within a snapshot in shared storage, where rows of many snapshots share pages and space freed by
--- deleted snapshots is reused; null in a snapshot's own partitions, which hold rows in saved order.
+-- A row's place in its snapshot's input: the order queries return rows in. Needed in shared storage, where rows of
+-- many snapshots share pages and space freed by deleted snapshots is reused; large saves write it too. Null in
+-- partitions saved before this migration.
 ALTER TABLE keel.graph_nodes ADD COLUMN seq integer;
 ALTER TABLE keel.graph_edges ADD COLUMN seq integer;
 

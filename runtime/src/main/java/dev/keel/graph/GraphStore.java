@@ -7,9 +7,9 @@ import java.util.stream.Stream;
 import org.jooq.JSONB;
 
 /**
- * Graph snapshots in PostgreSQL: each snapshot's nodes and edges are bulk-loaded into their own partitions,
- * indexed, checked and attached in one step, so a snapshot is either wholly visible or not at all.
- * Obtain one from {@code keel.graphs()}; it is thread-safe.
+ * Graph snapshots in PostgreSQL. A large snapshot's nodes and edges are bulk-loaded into partitions of their own,
+ * indexed, checked and attached in one step; a small one's go into shared storage in one transaction (below). Either
+ * way a snapshot is wholly visible or not at all. Obtain one from {@code keel.graphs()}; it is thread-safe.
  *
  * <p>What a save checks, before anything becomes visible: the name and algorithm are 1–200 characters;
  * metadata and properties are JSON objects within the size cap (PostgreSQL's jsonb parser checks the syntax of
@@ -17,7 +17,8 @@ import org.jooq.JSONB;
  * ends are nodes of the snapshot (checked in memory as edges are sent when the nodes are a {@link
  * java.util.Collection}, otherwise in the database once both tables are loaded). A failed check throws
  * {@link dev.keel.error.InvalidInputException} naming the node or edge (0-based, in input order) and stores
- * nothing. Versions count up per name, and concurrent saves of one name get distinct versions.
+ * nothing. Versions count up per name from a counter taken in the publishing transaction: concurrent saves of one
+ * name get distinct versions, a failed save uses none, and a deleted version's number is never handed out again.
  *
  * <p>Small snapshots, of at most {@link #SHARED_MAX_ROWS} nodes and edges together, take a faster path: their rows
  * go into storage shared by all small snapshots (the tables' default partitions), with one binary COPY per table in

@@ -32,11 +32,12 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
 /**
- * Reads a snapshot back: its row, then its two partitions with binary COPY, in repeatable-read transactions, in the
- * order the rows were saved. {@link #load} of a large snapshot reads the first half of each partition's pages on the
- * calling thread and the second half on a second connection that shares the first one's database snapshot, when
- * a slot for a second connection is free; {@link #stream} reads on one connection, so the visitor is called in
- * order on the calling thread.
+ * Reads a snapshot back: its row, then its nodes and edges with binary COPY, in repeatable-read transactions, in the
+ * order the rows were saved. A large snapshot's two partitions are copied whole (in physical order, which is saved
+ * order); {@link #load} of a large one reads the first half of each partition's pages on the calling thread and the
+ * second half on a second connection that shares the first one's database snapshot, when a slot for a second
+ * connection is free. A small snapshot's rows are copied out of the shared default partitions by index, ordered by
+ * {@code seq}. {@link #stream} reads on one connection, so the visitor is called in order on the calling thread.
  */
 final class SnapshotReader {
     /** Rows from which a load is worth a second connection. */

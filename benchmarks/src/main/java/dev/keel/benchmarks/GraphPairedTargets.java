@@ -38,7 +38,8 @@ final class GraphPairedTargets {
     private static final int QUERIES = 2_000;
     private static final int KHOPS = 300;
     private static final int SAVERS = 8;
-    private static final int CHECKPOINTS = 30;
+    /** Checkpoints per saver per timed side (fewer for the smallest runs, which only show that targets run). */
+    private final int checkpoints;
 
     private final PairedTargets pairs;
     private final int n;
@@ -50,6 +51,7 @@ final class GraphPairedTargets {
         this.pairs = pairs;
         this.n = n;
         this.progress = progress;
+        this.checkpoints = n < 10_000 ? 5 : 30;
     }
 
     List<Result> run() throws Exception {
@@ -206,18 +208,18 @@ final class GraphPairedTargets {
                         }
                     }
                 };
-                Side eight = Side.of((long) SAVERS * CHECKPOINTS, new Op(clear, () -> {
+                Side eight = Side.of((long) SAVERS * checkpoints, new Op(clear, () -> {
                     List<Future<?>> running = new ArrayList<>();
                     for (int t = 0; t < SAVERS; t++) {
                         String name = GraphData.NAME + "-" + t;
-                        running.add(threads.submit(() -> checkpoints(graphs, g, name)));
+                        running.add(threads.submit(() -> saveCheckpoints(graphs, g, name)));
                     }
                     for (Future<?> f : running) {
                         f.get();
                     }
-                }, none(graphs, SAVERS * CHECKPOINTS)));
-                Side one = Side.of(CHECKPOINTS, new Op(clear, () -> checkpoints(graphs, g, GraphData.NAME + "-0"),
-                        none(graphs, CHECKPOINTS)));
+                }, none(graphs, SAVERS * checkpoints)));
+                Side one = Side.of(checkpoints, new Op(clear, () -> saveCheckpoints(graphs, g, GraphData.NAME + "-0"),
+                        none(graphs, checkpoints)));
                 try {
                     return pairs.measure(what, 4_000, Double.NaN, eight, one, false);
                 } finally {
@@ -229,8 +231,8 @@ final class GraphPairedTargets {
         }
     }
 
-    private static Void checkpoints(GraphStore graphs, GraphSnapshot g, String name) {
-        for (int k = 0; k < CHECKPOINTS; k++) {
+    private Void saveCheckpoints(GraphStore graphs, GraphSnapshot g, String name) {
+        for (int k = 0; k < checkpoints; k++) {
             graphs.save(name, g.algorithm(), g.metadata(), g.nodes(), g.edges());
         }
         return null;

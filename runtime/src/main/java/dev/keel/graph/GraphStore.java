@@ -38,7 +38,7 @@ import org.jooq.JSONB;
 public interface GraphStore {
     /**
      * Snapshots of at most this many nodes and edges together are stored in shared storage rather than in
-     * partitions of their own; the measured crossover of the two paths (see the README's Performance section).
+     * partitions of their own; where the two paths were measured to cross (see the README's Graph snapshots section).
      */
     int SHARED_MAX_ROWS = 10_000;
 

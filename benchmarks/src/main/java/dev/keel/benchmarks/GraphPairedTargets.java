@@ -35,8 +35,8 @@ final class GraphPairedTargets {
     /** Saves per timed side at each size, so that one side lasts long enough to time. */
     private static final int SMALL_SAVES = 40;
     private static final int MEDIUM_SAVES = 4;
-    private static final int QUERIES = 2_000;
-    private static final int KHOPS = 300;
+    private static final int QUERIES = 5_000;
+    private static final int KHOPS = 600;
     private static final int SAVERS = 8;
     /** Checkpoints per saver per timed side (fewer for the smallest runs, which only show that targets run). */
     private final int checkpoints;

@@ -70,8 +70,8 @@ class KeelCliIT {
     void migrateThenInfoInASecondProcessSeesTheKeptData() throws Exception {
         Result migrate = keel("migrate");
         assertThat(migrate.exit()).as(migrate.err()).isZero();
-        // keel-schema's four migrations: graphs, sagas, documents, the change feed
-        assertThat(migrate.out()).contains("Applied 4 migration(s)").contains(dataDir.toString());
+        // keel-schema's five migrations: graphs, sagas, documents, the change feed, the graph fast path
+        assertThat(migrate.out()).contains("Applied 5 migration(s)").contains(dataDir.toString());
 
         Result again = keel("migrate", "--json");
         assertThat(again.exit()).as(again.err()).isZero();
@@ -226,6 +226,42 @@ class KeelCliIT {
     }
 
     @Test
+    void historyListsANamesVersionsAndPruneKeepsTheNewest() throws Exception {
+        Path file = Files.writeString(files.resolve("run.jsonl"), """
+                {"snapshot":{"name":"run","algorithm":"bfs"}}
+                {"node":{"id":1}}
+                {"node":{"id":2,"parent":1}}
+                {"edge":{"from":1,"to":2}}
+                """);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Result imported = keel("graph", "import", file.toString(), "--json");
+            assertThat(imported.exit()).as(imported.err()).isZero();
+            ids.add(imported.json().get("id").asText());
+        }
+        Result history = keel("graph", "history", "run", "--json");
+        assertThat(history.exit()).as(history.err()).isZero();
+        assertThat(history.json()).hasSize(3);
+        assertThat(history.json().get(0).get("version").asInt()).isEqualTo(3);
+        assertThat(history.json().get(0).get("id").asText()).isEqualTo(ids.get(2));
+        assertThat(history.json().get(2).get("version").asInt()).isEqualTo(1);
+
+        Result prune = keel("graph", "prune", "run", "--keep", "1");
+        assertThat(prune.exit()).as(prune.err()).isZero();
+        assertThat(prune.out()).contains("Deleted 2 older versions of run");
+        Result after = keel("graph", "history", "run");
+        assertThat(after.exit()).as(after.err()).isZero();
+        assertThat(after.out()).contains(ids.get(2)).doesNotContain(ids.get(0)).doesNotContain(ids.get(1));
+
+        Result zero = keel("graph", "prune", "run", "--keep", "0");
+        assertThat(zero.exit()).isEqualTo(1);
+        assertThat(zero.err()).contains("--keep must be 1 or more, was 0");
+        Result unknown = keel("graph", "history", "nobody");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no graph snapshot is named 'nobody'");
+    }
+
+    @Test
     void closedPortGivesExit2AndAClearMessageWithinTheTimeout() throws Exception {
         for (String command : List.of("health", "graph list")) {
             List<String> args = new ArrayList<>(List.of(command.split(" ")));
@@ -240,7 +276,7 @@ class KeelCliIT {
     @Test
     void helpWorksForEveryCommandAndUnknownOptionsAreUserErrors() throws Exception {
         for (String command : List.of("demo", "migrate", "info", "health", "graph", "graph list", "graph show",
-                "graph delete", "graph import", "graph export", "bench")) {
+                "graph delete", "graph import", "graph export", "graph history", "graph prune", "bench")) {
             List<String> args = new ArrayList<>(List.of(command.split(" ")));
             args.add("--help");
             Result help = keel(args.toArray(String[]::new));

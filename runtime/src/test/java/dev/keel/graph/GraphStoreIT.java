@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jooq.JSONB;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -335,7 +336,10 @@ class GraphStoreIT {
             st.execute("CREATE TABLE keel.graph_nodes_" + live + " (LIKE keel.graph_nodes)");
             st.execute("SELECT pg_advisory_lock(" + 0x4B45454C + ", " + liveId.hashCode() + ")");
 
-            graphs.save(GraphSnapshot.of("after", "bfs", null, List.of(NodeState.of(1)), List.of()));
+            // A large save clears leftovers each time, a small one on its store's first small save.
+            try (Keel fresh = Keel.builder().jdbcUrl(db.jdbcUrl()).maxPoolSize(2).migrate(false).build()) {
+                fresh.graphs().save(GraphSnapshot.of("after", "bfs", null, List.of(NodeState.of(1)), List.of()));
+            }
 
             assertThat(exists("keel.graph_nodes_" + dead)).isFalse();
             assertThat(exists("keel.graph_edges_" + dead)).isFalse();
@@ -370,6 +374,42 @@ class GraphStoreIT {
         assertThat(all).hasSize(1);
         assertThat(graphs.latest("routes")).map(SnapshotInfo::version).contains(2);
         assertThat(graphs.info(id)).isEmpty();
+    }
+
+    @Test
+    void readmeQueriesExample() {
+        GraphStore graphs = keel.graphs();
+        List<NodeState> nodes = List.of(new NodeState(1, 1.0f, null, true, 0f, null),
+                new NodeState(2, 0.8f, null, true, 1f, 1L), new NodeState(3, 0.4f, null, true, 2f, 2L),
+                new NodeState(4, 0.1f, null, false, null, null));
+        List<EdgeState> edges = List.of(EdgeState.of(1, 2), EdgeState.of(2, 3), EdgeState.of(3, 1),
+                EdgeState.of(3, 4));
+        UUID older = graphs.save(GraphSnapshot.of("bfs-run", "bfs", null, nodes, edges));
+        UUID id = graphs.save(GraphSnapshot.of("bfs-run", "bfs", null, nodes.subList(0, 3), edges.subList(0, 3)));
+        // readme:start graph-queries
+        List<Neighbour> next = graphs.neighbours(id, 2, Direction.OUT);      // each with its edge
+        List<EdgeState> between = graphs.edges(id, 2, 3);
+        List<Hop> near = graphs.khop(id, 1, 3, 100);                         // node ids with their depth
+        List<NodeState> path = graphs.pathTo(id, 3);                         // root first: 1, 2, 3
+        try (Stream<NodeState> reached = graphs.nodes(id, NodeFilter.all().visited(true).distanceAtMost(1))) {
+            reached.forEach(n -> System.out.println(n.id()));
+        }
+        try (Stream<NodeChange> changes = graphs.diff(older, id)) {           // added, removed, changed
+            changes.forEach(c -> System.out.println(c.kind() + " " + c.nodeId()));
+        }
+
+        GraphSnapshot latest = graphs.load("bfs-run");                        // the newest version of a name
+        List<SnapshotInfo> versions = graphs.history("bfs-run");              // newest first
+        int deleted = graphs.keep("bfs-run", 1);                              // drop all but the newest
+        // readme:end graph-queries
+        assertThat(next).extracting(Neighbour::nodeId).containsExactly(3L);
+        assertThat(between).hasSize(1);
+        assertThat(near).containsExactly(new Hop(2, 1), new Hop(3, 2));
+        assertThat(path).extracting(NodeState::id).containsExactly(1L, 2L, 3L);
+        assertThat(latest.info().id()).isEqualTo(id);
+        assertThat(versions).extracting(SnapshotInfo::id).containsExactly(id, older);
+        assertThat(deleted).isOne();
+        assertThat(graphs.info(older)).isEmpty();
     }
 
     private static boolean exists(String table) {

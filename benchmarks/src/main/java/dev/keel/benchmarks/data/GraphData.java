@@ -39,6 +39,28 @@ public final class GraphData {
         return (long) nodes(shape, n) + edges(shape, n);
     }
 
+    /**
+     * An algorithm's checkpoint: {@code nodeCount} nodes (a binary tree by {@code parent}, as {@link Dataset} has
+     * them) and {@code edgeCount} edges, spread evenly over the nodes as their outgoing edges, each to a node a
+     * little further on.
+     */
+    public static GraphSnapshot checkpoint(String name, int nodeCount, int edgeCount) {
+        List<NodeState> nodes = new ArrayList<>(nodeCount);
+        for (int i = 0; i < nodeCount; i++) {
+            nodes.add(new NodeState(Dataset.nodeId(i), Dataset.activation(i), JSONB.valueOf(Dataset.nodeProperties(i)),
+                    Dataset.visited(i), Dataset.distance(i), Dataset.parent(i)));
+        }
+        int perNode = Math.max(1, (edgeCount + nodeCount - 1) / Math.max(1, nodeCount));
+        List<EdgeState> edges = new ArrayList<>(edgeCount);
+        for (int i = 0; i < edgeCount; i++) {
+            long from = i / perNode;
+            long to = (from + 1 + (i % perNode) * 17L) % nodeCount;
+            edges.add(new EdgeState(from, to, Dataset.edgeType(i), Dataset.weight(i),
+                    JSONB.valueOf(Dataset.edgeProperties(i))));
+        }
+        return GraphSnapshot.of(name, "benchmark", JSONB.valueOf("{\"nodes\": " + nodeCount + "}"), nodes, edges);
+    }
+
     public static GraphSnapshot snapshot(String shape, int n) {
         int nodeCount = nodes(shape, n);
         List<NodeState> nodes = new ArrayList<>(nodeCount);

@@ -13,6 +13,7 @@ import dev.keel.graph.SnapshotInfo;
 import dev.keel.internal.ErrorTranslator;
 import dev.keel.internal.MetricsCollector;
 import dev.keel.internal.Workers;
+import dev.keel.internal.db.tables.records.GraphSnapshotsRecord;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,11 +32,12 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
 /**
- * Reads a snapshot back: its row, then its two partitions with binary COPY, in repeatable-read transactions, in the
- * order the rows were saved. {@link #load} of a large snapshot reads the first half of each partition's pages on the
- * calling thread and the second half on a second connection that shares the first one's database snapshot, when
- * a slot for a second connection is free; {@link #stream} reads on one connection, so the visitor is called in
- * order on the calling thread.
+ * Reads a snapshot back: its row, then its nodes and edges with binary COPY, in repeatable-read transactions, in the
+ * order the rows were saved. A large snapshot's two partitions are copied whole (in physical order, which is saved
+ * order); {@link #load} of a large one reads the first half of each partition's pages on the calling thread and the
+ * second half on a second connection that shares the first one's database snapshot, when a slot for a second
+ * connection is free. A small snapshot's rows are copied out of the shared default partitions by index, ordered by
+ * {@code seq}. {@link #stream} reads on one connection, so the visitor is called in order on the calling thread.
  */
 final class SnapshotReader {
     /** Rows from which a load is worth a second connection. */
@@ -60,10 +62,13 @@ final class SnapshotReader {
     GraphSnapshot load(UUID id) {
         return inReadTransaction(id, (c, op, active) -> {
             Part first = new Part();
-            SnapshotInfo info = header(c, id, op);
+            GraphSnapshotsRecord header = header(c, id, op);
+            SnapshotInfo info = PgGraphStore.info(header);
             first.header(info);
             Part rest = null;
-            if (info.nodeCount() + info.edgeCount() >= PARALLEL_FROM && twoConnectionSlots.tryAcquire()) {
+            if (header.getShared()) {
+                readShared(c, id, first, active);
+            } else if (info.nodeCount() + info.edgeCount() >= PARALLEL_FROM && twoConnectionSlots.tryAcquire()) {
                 try {
                     rest = readInTwo(c, id, first, active);
                 } finally {
@@ -79,8 +84,13 @@ final class SnapshotReader {
     void stream(UUID id, GraphVisitor visitor) {
         Objects.requireNonNull(visitor, "visitor");
         inReadTransaction(id, (c, op, active) -> {
-            visitor.header(header(c, id, op));
-            read(c, id, null, null, visitor, active);
+            GraphSnapshotsRecord header = header(c, id, op);
+            visitor.header(PgGraphStore.info(header));
+            if (header.getShared()) {
+                readShared(c, id, visitor, active);
+            } else {
+                read(c, id, null, null, visitor, active);
+            }
             return null;
         });
     }
@@ -175,9 +185,9 @@ final class SnapshotReader {
         }
     }
 
-    private static SnapshotInfo header(Connection c, UUID id, String op) {
+    private static GraphSnapshotsRecord header(Connection c, UUID id, String op) {
         return DSL.using(c, SQLDialect.POSTGRES).selectFrom(GRAPH_SNAPSHOTS)
-                .where(GRAPH_SNAPSHOTS.ID.eq(id)).fetchOptional().map(PgGraphStore::info)
+                .where(GRAPH_SNAPSHOTS.ID.eq(id)).fetchOptional()
                 .orElseThrow(() -> new NotFoundException(op + ": no such snapshot"));
     }
 
@@ -191,7 +201,32 @@ final class SnapshotReader {
         try (Statement st = c.createStatement()) {
             st.execute("SET LOCAL synchronize_seqscans = off"); // read rows in the order they were saved
         }
-        CopyOut nodes = active[0] = copyOut(c, "keel.graph_nodes_" + hex, NODE_COLUMNS, nodeRange);
+        active[0] = copyOut(c, "keel.graph_nodes_" + hex, NODE_COLUMNS, nodeRange);
+        readNodes(active[0], visitor);
+        active[0] = copyOut(c, "keel.graph_edges_" + hex, EDGE_COLUMNS, edgeRange);
+        readEdges(active[0], visitor);
+        active[0] = null;
+    }
+
+    /**
+     * Reads a snapshot in shared storage: its rows among other snapshots' in the default partitions, found by index
+     * and put in saved order by {@code seq}.
+     */
+    private static void readShared(Connection c, UUID id, GraphVisitor visitor, CopyOut[] active)
+            throws SQLException {
+        active[0] = sharedCopyOut(c, "keel.graph_nodes", NODE_COLUMNS, id);
+        readNodes(active[0], visitor);
+        active[0] = sharedCopyOut(c, "keel.graph_edges", EDGE_COLUMNS, id);
+        readEdges(active[0], visitor);
+        active[0] = null;
+    }
+
+    private static CopyOut sharedCopyOut(Connection c, String table, String columns, UUID id) throws SQLException {
+        return c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT " + columns + " FROM " + table
+                + " WHERE snapshot_id = '" + id + "' ORDER BY seq) TO STDOUT (FORMAT binary)");
+    }
+
+    private static void readNodes(CopyOut nodes, GraphVisitor visitor) throws SQLException {
         CopyReader r = new CopyReader(nodes);
         while (r.nextRow() >= 0) {
             long nodeId = r.int64Field();
@@ -202,8 +237,10 @@ final class SnapshotReader {
             Long parent = r.int64OrNull();
             visitor.node(new NodeState(nodeId, activation, JSONB.valueOf(properties), visited, distance, parent));
         }
-        CopyOut edges = active[0] = copyOut(c, "keel.graph_edges_" + hex, EDGE_COLUMNS, edgeRange);
-        r = new CopyReader(edges);
+    }
+
+    private static void readEdges(CopyOut edges, GraphVisitor visitor) throws SQLException {
+        CopyReader r = new CopyReader(edges);
         while (r.nextRow() >= 0) {
             long from = r.int64Field();
             long to = r.int64Field();
@@ -212,7 +249,6 @@ final class SnapshotReader {
             String properties = r.jsonbField();
             visitor.edge(new EdgeState(from, to, type, weight, JSONB.valueOf(properties)));
         }
-        active[0] = null;
     }
 
     private static CopyOut copyOut(Connection c, String table, String columns, String range) throws SQLException {

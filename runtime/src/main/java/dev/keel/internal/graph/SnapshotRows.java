@@ -17,13 +17,50 @@ final class SnapshotRows {
     private SnapshotRows() {
     }
 
-    /** Columns: snapshot_id, node_id, activation_level, properties, visited, distance, parent. */
-    static void node(NodeState n, UUID snapshot, CopyBuffer buf) throws BadValue {
+    /**
+     * Columns: snapshot_id, node_id, activation_level, properties, visited, distance, parent, seq. {@code seq} is the
+     * node's place in the input, the order queries return rows in (it wraps past 2^31 rows, far beyond what a
+     * snapshot read by queries holds; loads of a snapshot in its own partitions read in physical order).
+     */
+    static void node(NodeState n, UUID snapshot, CopyBuffer buf, int seq) throws BadValue {
+        encodeNode(n, snapshot, buf, 8);
+        buf.int32(4);
+        buf.int32(seq);
+    }
+
+    /** The checks the encoding makes, without encoding: for rows held in memory before they are sent. */
+    static void check(NodeState n) throws BadValue {
         finite(n.activationLevel(), "activation level");
         if (n.distance() != null) {
             finite(n.distance(), "distance");
         }
-        buf.int16(7);
+        objectShape(n.properties());
+    }
+
+    /** See {@link #check(NodeState)}. */
+    static void check(EdgeState e) throws BadValue {
+        finite(e.weight(), "weight");
+        if (e.type() != null) {
+            Codec.checkText(e.type(), -1, "text");
+        }
+        objectShape(e.properties());
+    }
+
+    private static void objectShape(JSONB json) throws BadValue {
+        if (!looksLikeObject(json.data())) {
+            throw new BadValue("properties must be a JSON object");
+        }
+        if (json.data().length() > MAX_JSON_BYTES) { // a lower bound on its UTF-8 length
+            throw new BadValue("properties are larger than the " + MAX_JSON_BYTES + "-byte limit");
+        }
+    }
+
+    private static void encodeNode(NodeState n, UUID snapshot, CopyBuffer buf, int fields) throws BadValue {
+        finite(n.activationLevel(), "activation level");
+        if (n.distance() != null) {
+            finite(n.distance(), "distance");
+        }
+        buf.int16(fields);
         uuid(snapshot, buf);
         buf.int32(8);
         buf.int64(n.id());
@@ -46,10 +83,16 @@ final class SnapshotRows {
         }
     }
 
-    /** Columns: snapshot_id, from_node, to_node, edge_type, weight, properties. */
-    static void edge(EdgeState e, UUID snapshot, CopyBuffer buf) throws BadValue {
+    /** Columns: snapshot_id, from_node, to_node, edge_type, weight, properties, seq; see {@link #node}. */
+    static void edge(EdgeState e, UUID snapshot, CopyBuffer buf, int seq) throws BadValue {
+        encodeEdge(e, snapshot, buf, 7);
+        buf.int32(4);
+        buf.int32(seq);
+    }
+
+    private static void encodeEdge(EdgeState e, UUID snapshot, CopyBuffer buf, int fields) throws BadValue {
         finite(e.weight(), "weight");
-        buf.int16(6);
+        buf.int16(fields);
         uuid(snapshot, buf);
         buf.int32(8);
         buf.int64(e.from());

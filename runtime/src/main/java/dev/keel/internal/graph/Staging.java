@@ -15,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.OffsetDateTime;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -37,10 +36,10 @@ final class Staging implements AutoCloseable {
     /** First key of Keel's advisory locks ("KEEL"); the second is the snapshot id's hash. */
     static final int LOCK_SPACE = 0x4B45454C;
     private static final String NODE_COLUMNS =
-            "snapshot_id, node_id, activation_level, properties, visited, distance, parent";
-    private static final String EDGE_COLUMNS = "snapshot_id, from_node, to_node, edge_type, weight, properties";
+            "snapshot_id, node_id, activation_level, properties, visited, distance, parent, seq";
+    private static final String EDGE_COLUMNS = "snapshot_id, from_node, to_node, edge_type, weight, properties, seq";
 
-    final UUID id = UUID.randomUUID();
+    final UUID id = SnapshotIds.partitioned();
     final String name;
     final String algorithm;
     final JSONB metadata;
@@ -128,12 +127,11 @@ final class Staging implements AutoCloseable {
         }
         int mark = nodes.buffer().size();
         try {
-            SnapshotRows.node(n, id, nodes.buffer());
+            SnapshotRows.node(n, id, nodes.buffer(), (int) nodes.rows());
         } catch (BadValue e) {
             nodes.buffer().truncate(mark);
             aborted = true;
-            throw new InvalidInputException("graph snapshot " + name + ": node " + nodes.rows() + " (0-based, id "
-                    + n.id() + "): " + e.getMessage(), "node");
+            throw badNode(name, nodes.rows(), n, e);
         }
         try {
             nodes.endRow();
@@ -152,12 +150,11 @@ final class Staging implements AutoCloseable {
         }
         int mark = edges.buffer().size();
         try {
-            SnapshotRows.edge(e, id, edges.buffer());
+            SnapshotRows.edge(e, id, edges.buffer(), (int) edges.rows());
         } catch (BadValue bad) {
             edges.buffer().truncate(mark);
             aborted = true;
-            throw new InvalidInputException("graph snapshot " + name + ": edge " + edges.rows() + " (0-based, "
-                    + e.from() + " -> " + e.to() + "): " + bad.getMessage(), "edge");
+            throw badEdge(name, edges.rows(), e, bad);
         }
         try {
             edges.endRow();
@@ -182,8 +179,22 @@ final class Staging implements AutoCloseable {
     }
 
     private InvalidInputException danglingEdge(long from, long to, long missing) {
-        return new InvalidInputException("graph snapshot " + name + ": edge " + from + " -> " + to + " names node "
-                + missing + ", which is not in the snapshot", "edge");
+        return danglingEdge(name, from, to, missing);
+    }
+
+    static InvalidInputException danglingEdge(String snapshot, long from, long to, long missing) {
+        return new InvalidInputException("graph snapshot " + snapshot + ": edge " + from + " -> " + to
+                + " names node " + missing + ", which is not in the snapshot", "edge");
+    }
+
+    static InvalidInputException badNode(String snapshot, long index, NodeState n, BadValue e) {
+        return new InvalidInputException("graph snapshot " + snapshot + ": node " + index + " (0-based, id "
+                + n.id() + "): " + e.getMessage(), "node");
+    }
+
+    static InvalidInputException badEdge(String snapshot, long index, EdgeState e, BadValue bad) {
+        return new InvalidInputException("graph snapshot " + snapshot + ": edge " + index + " (0-based, "
+                + e.from() + " -> " + e.to() + "): " + bad.getMessage(), "edge");
     }
 
     static InvalidInputException duplicateNode(String snapshot, String which) {
@@ -197,6 +208,10 @@ final class Staging implements AutoCloseable {
      */
     private RuntimeException copyFailure(SQLException e, String kind) {
         aborted = true;
+        return copyFailure(name, e, kind);
+    }
+
+    static RuntimeException copyFailure(String name, SQLException e, String kind) {
         long row = CopyLoad.failedRow(e);
         String at = row >= 0 ? ": " + kind + " " + row + " (0-based)" : "";
         if (row >= 0 && e.getSQLState() != null && e.getSQLState().startsWith("22")) {
@@ -243,7 +258,9 @@ final class Staging implements AutoCloseable {
         edgeTimes[0] = System.nanoTime();
         try (Statement st = b.createStatement()) {
             st.execute("SET LOCAL maintenance_work_mem = '256MB'");
+            // The same definitions as the parent's indexes, so ATTACH adopts them instead of building its own.
             st.execute("CREATE INDEX ON " + edgesTable + " (snapshot_id, from_node)");
+            st.execute("CREATE INDEX ON " + edgesTable + " (snapshot_id, to_node)");
         }
         b.commit();
         edgeTimes[1] = System.nanoTime();
@@ -297,6 +314,8 @@ final class Staging implements AutoCloseable {
             st.execute("SET LOCAL maintenance_work_mem = '256MB'");
             st.execute("SAVEPOINT pk");
             st.execute("ALTER TABLE " + nodesTable + " ADD PRIMARY KEY (snapshot_id, node_id)");
+            st.execute("CREATE INDEX ON " + nodesTable + " (snapshot_id, distance)");
+            st.execute("CREATE INDEX ON " + nodesTable + " (snapshot_id, activation_level)");
         } catch (SQLException e) {
             if (!"23505".equals(e.getSQLState())) {
                 throw e;
@@ -334,41 +353,18 @@ final class Staging implements AutoCloseable {
         return 0;
     }
 
+    /**
+     * Attaches both tables, then inserts the snapshot's row with its version. Attaching first takes the partition
+     * locks before the name's version lock, in the order a small save takes them (it writes the default
+     * partitions, then takes a version), so the two kinds of save cannot deadlock.
+     */
     private SnapshotInfo attach() throws SQLException {
         try (Statement st = a.createStatement()) {
-            try (PreparedStatement lock = a.prepareStatement(
-                    "SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
-                // Saves of one name take turns choosing the next version.
-                lock.setInt(1, LOCK_SPACE + 1);
-                lock.setString(2, name);
-                lock.execute();
-            }
-            int version;
-            OffsetDateTime createdAt;
-            try (PreparedStatement ins = a.prepareStatement("""
-                    INSERT INTO keel.graph_snapshots
-                        (id, name, algorithm_name, metadata, version, node_count, edge_count)
-                    SELECT ?, ?, ?, ?::jsonb, coalesce(max(version), 0) + 1, ?, ?
-                      FROM keel.graph_snapshots WHERE name = ?
-                    RETURNING version, created_at
-                    """)) {
-                ins.setObject(1, id);
-                ins.setString(2, name);
-                ins.setString(3, algorithm);
-                ins.setString(4, metadata.data());
-                ins.setLong(5, nodes.rows());
-                ins.setLong(6, edges.rows());
-                ins.setString(7, name);
-                try (ResultSet rs = ins.executeQuery()) {
-                    rs.next();
-                    version = rs.getInt(1);
-                    createdAt = rs.getObject(2, OffsetDateTime.class);
-                }
-            }
             st.execute("ALTER TABLE keel.graph_nodes ATTACH PARTITION " + nodesTable + " FOR VALUES IN ('" + id + "')");
             st.execute("ALTER TABLE keel.graph_edges ATTACH PARTITION " + edgesTable + " FOR VALUES IN ('" + id + "')");
+            SnapshotInfo info = Publisher.publish(a, id, name, algorithm, metadata, nodes.rows(), edges.rows(), false);
             a.commit();
-            return new SnapshotInfo(id, name, algorithm, metadata, version, nodes.rows(), edges.rows(), createdAt);
+            return info;
         } catch (SQLException | RuntimeException e) {
             rollback(a);
             throw e;

@@ -50,9 +50,24 @@ final class StagingLeftovers {
                     }
                 }
             }
-            try (Statement st = c.createStatement()) {
-                st.execute("DROP TABLE IF EXISTS keel.graph_nodes_" + hex + ", keel.graph_edges_" + hex);
-                LOG.info("Dropped staging tables of an unfinished graph save ({})", hex);
+            try (PreparedStatement still = c.prepareStatement("""
+                    SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = 'keel' AND c.relkind = 'r' AND NOT c.relispartition AND c.relname IN (?, ?)
+                    """); Statement st = c.createStatement()) {
+                // Listed before the lock was taken: the save may have published (attached its tables) and let go
+                // of its lock since. A save attaches before it unlocks, so what is still unattached now is dead.
+                still.setString(1, "graph_nodes_" + hex);
+                still.setString(2, "graph_edges_" + hex);
+                List<String> dead = new ArrayList<>();
+                try (ResultSet rs = still.executeQuery()) {
+                    while (rs.next()) {
+                        dead.add("keel." + rs.getString(1));
+                    }
+                }
+                if (!dead.isEmpty()) {
+                    st.execute("DROP TABLE IF EXISTS " + String.join(", ", dead));
+                    LOG.info("Dropped staging tables of an unfinished graph save ({})", hex);
+                }
             } finally {
                 try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
                     unlock.setInt(1, Staging.LOCK_SPACE);

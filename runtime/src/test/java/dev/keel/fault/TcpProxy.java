@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * New connections are accepted at any time; thread-safe.
  */
 public final class TcpProxy implements AutoCloseable {
+    private static final String COMMIT_MARK = "\u0000commit";
     private final ServerSocket server;
+    private final String targetHost;
     private final int target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
@@ -34,6 +36,11 @@ public final class TcpProxy implements AutoCloseable {
     private volatile boolean forwardMarked;
 
     public TcpProxy(int targetPort) throws IOException {
+        this(InetAddress.getLoopbackAddress().getHostAddress(), targetPort);
+    }
+
+    public TcpProxy(String targetHost, int targetPort) throws IOException {
+        this.targetHost = targetHost;
         this.target = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         start(this::accept);
@@ -43,10 +50,19 @@ public final class TcpProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** A JDBC URL through this proxy, as the embedded superuser; {@code extra} is appended as URL parameters. */
-    public String jdbcUrl(String database, String extra) {
-        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database + "?user=postgres"
-                + (extra == null || extra.isEmpty() ? "" : "&" + extra);
+    /** A proxy in front of the server that {@code jdbcUrl} names. */
+    public static TcpProxy inFrontOf(String jdbcUrl) throws IOException {
+        java.net.URI uri = java.net.URI.create(jdbcUrl.substring("jdbc:".length()));
+        return new TcpProxy(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort());
+    }
+
+    /** {@code jdbcUrl} with its host and port replaced by this proxy's, and {@code extra} URL parameters added. */
+    public String route(String jdbcUrl, String extra) {
+        String routed = jdbcUrl.replaceFirst("//[^/]+/", "//127.0.0.1:" + port() + "/");
+        if (extra == null || extra.isEmpty()) {
+            return routed;
+        }
+        return routed + (routed.contains("?") ? "&" : "?") + extra;
     }
 
     public void pause() {
@@ -68,7 +84,22 @@ public final class TcpProxy implements AutoCloseable {
      */
     public void cutAfter(String text, boolean forward) {
         this.forwardMarked = forward;
-        this.marker = text.getBytes(StandardCharsets.US_ASCII);
+        this.marker = text.equals(COMMIT_MARK) ? commitMark() : text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private final byte[] commitMarkBytes = COMMIT_MARK.getBytes(StandardCharsets.US_ASCII);
+
+    private byte[] commitMark() {
+        return commitMarkBytes;
+    }
+
+    /**
+     * Arms a single cut on the next COMMIT any client sends, recognised by reading the wire protocol: a simple
+     * query or Parse of {@code COMMIT}, or a Bind of a statement that was parsed from {@code COMMIT} (pgjdbc
+     * prepares COMMIT on the server after a few uses, and then sends only its name).
+     */
+    public void cutOnCommit(boolean forward) {
+        cutAfter(COMMIT_MARK, forward);
     }
 
     /** How many links {@link #cutAfter(String, boolean)} has cut. */
@@ -86,7 +117,7 @@ public final class TcpProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
+                Socket upstream = new Socket(targetHost, target);
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);
                 sockets.add(client);
@@ -101,6 +132,7 @@ public final class TcpProxy implements AutoCloseable {
 
     private void pump(Socket from, Socket to, boolean fromClient) {
         byte[] buf = new byte[16 * 1024];
+        CommitSpotter commits = fromClient ? new CommitSpotter() : null;
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buf)) >= 0) {
@@ -110,7 +142,9 @@ public final class TcpProxy implements AutoCloseable {
                     }
                 }
                 byte[] armed = fromClient ? marker : null;
-                if (armed != null && contains(buf, n, armed) && disarm(armed)) {
+                boolean commit = commits != null && commits.sawCommit(buf, n);
+                boolean hit = armed != null && (armed == commitMark() ? commit : contains(buf, n, armed));
+                if (hit && disarm(armed)) {
                     if (forwardMarked) {
                         out.write(buf, 0, n);
                         out.flush();
@@ -171,5 +205,82 @@ public final class TcpProxy implements AutoCloseable {
         resume();
         server.close();
         cutAll();
+    }
+
+    /**
+     * Follows one client's messages (after the untyped startup packets) and says whether a chunk held a COMMIT:
+     * a simple query {@code Q}, a {@code P}arse of it, or a {@code B}ind of a statement parsed from it.
+     */
+    private static final class CommitSpotter {
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+        private final java.util.Set<String> commitStatements = new java.util.HashSet<>();
+        private boolean started;
+
+        boolean sawCommit(byte[] buf, int n) {
+            pending.write(buf, 0, n);
+            byte[] b = pending.toByteArray();
+            int pos = 0;
+            boolean seen = false;
+            while (true) {
+                if (!started) {
+                    if (b.length - pos < 8) {
+                        break;
+                    }
+                    int len = readInt(b, pos);
+                    if (b.length - pos < len) {
+                        break;
+                    }
+                    int code = readInt(b, pos + 4);
+                    started = code == 196608; // the StartupMessage; SSL and GSS requests come before it
+                    pos += len;
+                    continue;
+                }
+                if (b.length - pos < 5) {
+                    break;
+                }
+                char type = (char) b[pos];
+                int len = readInt(b, pos + 1);
+                if (b.length - pos < len + 1) {
+                    break;
+                }
+                int body = pos + 5;
+                if (type == 'Q') {
+                    seen |= isCommit(cstring(b, body));
+                } else if (type == 'P') {
+                    String name = cstring(b, body);
+                    String query = cstring(b, body + name.length() + 1);
+                    if (isCommit(query)) {
+                        seen = true;
+                        if (!name.isEmpty()) {
+                            commitStatements.add(name);
+                        }
+                    }
+                } else if (type == 'B') {
+                    String portal = cstring(b, body);
+                    String statement = cstring(b, body + portal.length() + 1);
+                    seen |= commitStatements.contains(statement);
+                }
+                pos += len + 1;
+            }
+            pending.reset();
+            pending.write(b, pos, b.length - pos);
+            return seen;
+        }
+
+        private static boolean isCommit(String query) {
+            return query.strip().equalsIgnoreCase("COMMIT");
+        }
+
+        private static int readInt(byte[] b, int at) {
+            return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | b[at + 3] & 0xff;
+        }
+
+        private static String cstring(byte[] b, int at) {
+            int end = at;
+            while (end < b.length && b[end] != 0) {
+                end++;
+            }
+            return new String(b, at, end - at, StandardCharsets.UTF_8);
+        }
     }
 }

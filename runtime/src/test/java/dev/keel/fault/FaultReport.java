@@ -65,6 +65,7 @@ public final class FaultReport {
         entry.put("test", info.getTestClass().map(Class::getSimpleName).orElse("?") + "."
                 + info.getTestMethod().map(java.lang.reflect.Method::getName).orElse("?"));
         reporter.publishEntry(entry);
+        System.out.println("[fault] " + fault + " | runs " + runs + " | " + held + " | " + f);
     }
 
     /** A duration as "123 ms" or "1.23 s". */

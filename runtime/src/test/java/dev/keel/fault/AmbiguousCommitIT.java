@@ -26,13 +26,15 @@ import org.junit.jupiter.api.TestReporter;
  */
 @KeelTest
 class AmbiguousCommitIT {
+    private static TestDatabase db;
     private static TcpProxy proxy;
     private static Keel keel;
     private static Keel direct;
     private static final AtomicInteger retries = new AtomicInteger();
 
     @BeforeAll
-    static void start(TestDatabase db) throws Exception {
+    static void start(TestDatabase database) throws Exception {
+        db = database;
         db.execute("""
                 CREATE TABLE orders (id bigserial PRIMARY KEY, note text NOT NULL);
                 CREATE TABLE account (id int PRIMARY KEY, balance bigint NOT NULL);
@@ -57,6 +59,7 @@ class AmbiguousCommitIT {
         keel.close();
         direct.close();
         proxy.close();
+        TcpProxy.awaitSessionsGone(db.dataSource(), db.name());
     }
 
     @BeforeEach

@@ -31,6 +31,7 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
     private final AtomicInteger cuts = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong clientBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean forwarding = true;
     private volatile byte[] marker;
     private volatile boolean forwardMarked;
@@ -102,6 +103,11 @@ public final class TcpProxy implements AutoCloseable {
         cutAfter(COMMIT_MARK, forward);
     }
 
+    /** Bytes the clients have sent towards the server so far, over every link. */
+    public long clientBytes() {
+        return clientBytes.get();
+    }
+
     /** How many links {@link #cutAfter(String, boolean)} has cut. */
     public int cuts() {
         return cuts.get();
@@ -154,6 +160,9 @@ public final class TcpProxy implements AutoCloseable {
                     Thread.sleep(500);
                     return;
                 }
+                if (fromClient) {
+                    clientBytes.addAndGet(n);
+                }
                 out.write(buf, 0, n);
                 out.flush();
             }
@@ -197,6 +206,32 @@ public final class TcpProxy implements AutoCloseable {
             s.close();
         } catch (IOException ignored) {
             // already closed
+        }
+    }
+
+    /**
+     * Waits up to 10 s until the server has no session left on {@code database} through any proxy (the server ends a
+     * session a moment after its link closes), so that leak checks after the test see none.
+     */
+    public static void awaitSessionsGone(javax.sql.DataSource admin, String database) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        try (java.sql.Connection c = admin.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity "
+                     + "WHERE datname = ? AND pid <> pg_backend_pid() AND backend_type = 'client backend'")) {
+            ps.setString(1, database);
+            while (System.nanoTime() < deadline) {
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

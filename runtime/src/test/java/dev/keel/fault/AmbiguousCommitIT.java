@@ -120,7 +120,7 @@ class AmbiguousCommitIT {
     void idempotentWorkWithAnIdempotencyKeyIsRetriedAndTakesEffectExactlyOnce(TestReporter reporter, TestInfo info) {
         proxy.cutOnCommit(true);
 
-        // tag::idempotency-key[]
+        // readme:start idempotency-key
         String key = "payment-7f3a";                       // chosen by the caller, the same on every attempt
         keel.transaction(TxOptions.defaults().idempotent(true), tx -> {
             int claimed = tx.dsl().execute(
@@ -131,7 +131,7 @@ class AmbiguousCommitIT {
             }
             tx.dsl().execute("UPDATE account SET balance = balance + 10 WHERE id = 1");
         });
-        // end::idempotency-key[]
+        // readme:end idempotency-key
 
         assertThat(proxy.cuts()).isPositive();
         assertThat(retries).as("retried after the unknown commit").hasValue(1);

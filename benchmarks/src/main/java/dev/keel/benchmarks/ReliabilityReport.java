@@ -93,12 +93,14 @@ final class ReliabilityReport {
                 .build();
         Launcher launcher = LauncherFactory.create();
         launcher.execute(request, listener);
-        rows.sort(java.util.Comparator.comparingInt(ReliabilityReport::number).thenComparing(r -> String.valueOf(r.fault())));
+        rows.sort(java.util.Comparator.comparingInt(ReliabilityReport::number)
+                .thenComparing(r -> String.valueOf(r.fault())));
         return rows;
     }
 
     static String markdown(List<Row> rows) {
-        StringBuilder md = new StringBuilder("| fault | runs | what held | figures | result |\n|---|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder("| fault | runs | what held | figures | result |\n"
+                + "|---|---|---|---|---|\n");
         for (Row r : rows) {
             md.append("| ").append(cell(r.fault())).append(" | ").append(cell(r.runs())).append(" | ")
                     .append(cell(r.held())).append(" | ").append(cell(r.figures())).append(" | ")
@@ -134,7 +136,8 @@ final class ReliabilityReport {
     }
 
     static boolean allPassed(List<Row> rows) {
-        return !rows.isEmpty() && rows.stream().allMatch(r -> r.result().equals("PASS") || r.result().startsWith("SKIPPED"));
+        return !rows.isEmpty()
+                && rows.stream().allMatch(r -> r.result().equals("PASS") || r.result().startsWith("SKIPPED"));
     }
 
     static String took(Duration d) {

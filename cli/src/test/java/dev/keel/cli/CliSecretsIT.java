@@ -36,18 +36,21 @@ class CliSecretsIT {
                 Files.writeString(hba, "host all " + USER + " 127.0.0.1/32 scram-sha-256\n" + Files.readString(hba));
                 s.execute("SELECT pg_reload_conf()");
             }
-            String jdbc = "jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres?user=" + USER + "&password=" + PASSWORD;
+            String jdbc = "jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres?user=" + USER + "&password="
+                    + PASSWORD;
             String uri = "postgresql://" + USER + ":" + PASSWORD + "@127.0.0.1:" + pg.port() + "/postgres";
             String wrong = "postgresql://" + USER + ":" + PASSWORD + "x@127.0.0.1:" + pg.port() + "/postgres";
             Path jul = temp.resolve("logging.properties");
-            Files.writeString(jul, "handlers = java.util.logging.ConsoleHandler\njava.util.logging.ConsoleHandler.level = ALL\n"
+            Files.writeString(jul, "handlers = java.util.logging.ConsoleHandler\n"
+                    + "java.util.logging.ConsoleHandler.level = ALL\n"
                     + ".level = ALL\n");
             StringBuilder all = new StringBuilder();
             List<List<String>> commands = List.of(
                     List.of("migrate", "--url", jdbc),
                     List.of("info", "--url", uri, "--json"),
                     List.of("info", "--url", wrong, "--verbose"),
-                    List.of("info", "--url", jdbc.replace(":" + pg.port() + "/", ":1/"), "--verbose", "--timeout", "1"));
+                    List.of("info", "--url", jdbc.replace(":" + pg.port() + "/", ":1/"), "--verbose",
+                            "--timeout", "1"));
             int failures = 0;
             for (List<String> args : commands) {
                 int exit = run(all, jul, Map.of(), args);

@@ -78,7 +78,8 @@ class AmbiguousCommitIT {
             runs.incrementAndGet();
             tx.dsl().execute("INSERT INTO orders (note) VALUES ('reached')");
         })).isInstanceOf(CommitOutcomeUnknownException.class)
-                .satisfies(e -> assertThat(((KeelException) e).category()).isEqualTo(KeelException.Category.COMMIT_OUTCOME_UNKNOWN));
+                .satisfies(e -> assertThat(((KeelException) e).category())
+                        .isEqualTo(KeelException.Category.COMMIT_OUTCOME_UNKNOWN));
 
         assertThat(proxy.cuts() - cutsBefore).as("links cut on COMMIT").isEqualTo(1);
         assertThat(runs).as("the callback ran once: never retried").hasValue(1);

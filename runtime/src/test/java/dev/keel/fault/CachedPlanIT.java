@@ -108,7 +108,8 @@ class CachedPlanIT {
                 .satisfies(e -> assertThat(((KeelException) e).sqlState()).isEqualTo("0A000"));
         assertThat(retriedFor).isEmpty();
         FaultReport.of("7. other 0A000 errors").figure("retries", retriedFor.size())
-                .held(reporter, info, "an unsupported feature (0A000 not from a cached plan) fails at once, not retried");
+                .held(reporter, info, "an unsupported feature (0A000 not from a cached plan) fails at once, "
+                        + "not retried");
     }
 
     private static void work(int thread, int i, AtomicLong calls, ConcurrentLinkedQueue<Throwable> errors) {

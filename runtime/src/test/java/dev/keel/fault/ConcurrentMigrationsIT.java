@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keel.testkit.KeelTest;
 import dev.keel.testkit.TestDatabase;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +41,8 @@ class ConcurrentMigrationsIT {
                 Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                         "-cp", System.getProperty("java.class.path"), MigrationChild.class.getName(), db.jdbcUrl())
-                        .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve("migration-" + i + ".log").toFile()))
+                        .redirectError(ProcessBuilder.Redirect.appendTo(
+                                logs.resolve("migration-" + i + ".log").toFile()))
                         .start();
                 children.add(p);
                 outputs.add(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
@@ -66,7 +66,8 @@ class ConcurrentMigrationsIT {
             }
             long startedAll = System.nanoTime() - go;
 
-            long keelMigrations = value(db, "SELECT count(*) FROM keel.flyway_schema_history WHERE version IS NOT NULL");
+            long keelMigrations = value(db,
+                    "SELECT count(*) FROM keel.flyway_schema_history WHERE version IS NOT NULL");
             assertThat(value(db, "SELECT count(DISTINCT version) FROM keel.flyway_schema_history "
                     + "WHERE version IS NOT NULL")).isEqualTo(keelMigrations);
             assertThat(value(db, "SELECT count(*) FROM keel.flyway_schema_history WHERE NOT success")).isZero();

@@ -83,7 +83,8 @@ class CopyKillIT {
     void killingTheBackendsOfAGraphSaveLeavesNoSnapshotAndNoPartition(TestReporter reporter, TestInfo info)
             throws SQLException {
         int nodes = FaultReport.size(60_000, 400_000);
-        long partitionsBefore = count("SELECT count(*) FROM pg_inherits WHERE inhparent = 'keel.graph_nodes'::regclass");
+        long partitionsBefore = count(
+                "SELECT count(*) FROM pg_inherits WHERE inhparent = 'keel.graph_nodes'::regclass");
         long snapshotsBefore = count("SELECT count(*) FROM keel.graph_snapshots");
         AtomicInteger killed = new AtomicInteger();
         AtomicLong killedAtNode = new AtomicLong(-1);
@@ -145,7 +146,8 @@ class CopyKillIT {
     /** Terminates every other backend of this database whose query matches {@code like}; returns how many. */
     private static int terminate(String like) {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+             ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
+                     + "FROM pg_stat_activity "
                      + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '" + like
                      + "' AND state = 'active'")) {
             rs.next();

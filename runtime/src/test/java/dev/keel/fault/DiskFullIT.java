@@ -42,7 +42,8 @@ class DiskFullIT {
                     keel.dsl().execute("INSERT INTO filler SELECT g, 'kept' FROM generate_series(1, 500) g");
 
                     assertThatThrownBy(() -> keel.transaction(tx -> tx.dsl().execute(
-                            "INSERT INTO filler SELECT g, repeat(md5(g::text), 30) FROM generate_series(501, 200000) g")))
+                            "INSERT INTO filler SELECT g, repeat(md5(g::text), 30) "
+                                    + "FROM generate_series(501, 200000) g")))
                             .isInstanceOfSatisfying(KeelException.class, e -> {
                                 assertThat(e.sqlState()).isEqualTo("53100");
                                 assertThat(e.getMessage()).contains("[53100]", "No space left on device");

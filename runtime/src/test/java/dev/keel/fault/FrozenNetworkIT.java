@@ -54,7 +54,8 @@ class FrozenNetworkIT {
             assertThat(((Number) keel.dsl().fetchValue("SELECT count(*) FROM frozen WHERE n = 1")).longValue())
                     .as("the statement sent into the frozen network did not commit").isZero();
             assertThat(keel.health().isHealthy()).isTrue();
-            FaultReport.of("4. network frozen (socketTimeout=" + SOCKET_TIMEOUT_S + "s)").figure("failed after", failedAfter)
+            FaultReport.of("4. network frozen (socketTimeout=" + SOCKET_TIMEOUT_S + "s)")
+                    .figure("failed after", failedAfter)
                     .figure("pool before/after", before.total() + "/" + afterFailure.total())
                     .figure("first success after resume", recovered)
                     .held(reporter, info, "typed ConnectionLostException within socket timeout; dead connection "

@@ -114,7 +114,8 @@ class HostileInputIT {
             long sent = (refusedMark != null ? refusedMark : proxy.clientBytes()) - sentMark;
             if (!(thrown instanceof InvalidInputException e)) {
                 problems.add(c.id + ": expected InvalidInputException, got "
-                        + (thrown == null ? "no exception" : thrown.getClass().getSimpleName() + ": " + thrown.getMessage()));
+                        + (thrown == null ? "no exception"
+                                : thrown.getClass().getSimpleName() + ": " + thrown.getMessage()));
             } else if (!c.field.equals(e.name()) && !String.valueOf(e.getMessage()).contains(c.field)) {
                 problems.add(c.id + ": the error does not name '" + c.field + "': name=" + e.name() + ", message="
                         + e.getMessage());
@@ -192,7 +193,8 @@ class HostileInputIT {
                 hostile.insertOne(doc);
             }
             case "restoreBytes" -> keel.documents().restore(new ByteArrayInputStream(corruptBackup(v)));
-            case "uuidParameter" -> keel.dsl().execute("INSERT INTO bulk.all_types (id, c_uuid) VALUES (1, ?::uuid)", v);
+            case "uuidParameter" ->
+                    keel.dsl().execute("INSERT INTO bulk.all_types (id, c_uuid) VALUES (1, ?::uuid)", v);
             default -> throw new IllegalArgumentException("unknown target " + c.target);
         }
     }

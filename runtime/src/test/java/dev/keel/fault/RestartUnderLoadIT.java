@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.HealthStatus;
 import dev.keel.Keel;
-import dev.keel.KeelException;
 import dev.keel.error.CommitOutcomeUnknownException;
 import dev.keel.error.ConnectionLostException;
 import dev.keel.error.PoolExhaustedException;
@@ -24,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jooq.Record2;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,9 +89,9 @@ class RestartUnderLoadIT {
                             lastSuccess.set(System.nanoTime());
                         } catch (CommitOutcomeUnknownException e) {
                             unknown.get(thread).add(s);
-                            failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
+                            count(failures, e);
                         } catch (ConnectionLostException | PoolExhaustedException e) {
-                            failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
+                            count(failures, e);
                         } catch (RuntimeException e) {
                             untyped.add(e);
                         } finally {
@@ -144,7 +144,7 @@ class RestartUnderLoadIT {
         long committedCount = committed.values().stream().mapToLong(Set::size).sum();
         try (Keel check = Keel.builder().jdbcUrl(server.jdbcUrl("postgres")).migrate(false).build()) {
             for (Record2<Integer, Integer> row : check.dsl().resultQuery("SELECT thread, seq FROM work")
-                    .coerce(org.jooq.impl.DSL.field("thread", Integer.class), org.jooq.impl.DSL.field("seq", Integer.class))) {
+                    .coerce(DSL.field("thread", Integer.class), DSL.field("seq", Integer.class))) {
                 present.add(row.value1() + "/" + row.value2());
             }
         }
@@ -171,5 +171,9 @@ class RestartUnderLoadIT {
                 .figure("unknown commits found committed", extra)
                 .held(reporter, info, "every call typed or ok; no call past acquire timeout; health down then up; "
                         + "all committed rows present");
+    }
+
+    private static void count(Map<String, AtomicLong> failures, RuntimeException e) {
+        failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
     }
 }

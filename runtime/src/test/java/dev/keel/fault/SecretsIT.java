@@ -41,11 +41,13 @@ class SecretsIT {
                     .level = ALL
                     org.postgresql.level = FINEST
                     """);
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = new ArrayList<>(List.of(java,
                     "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-Djava.util.logging.config.file=" + jul,
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=trace"));
-            for (String logger : List.of("io.zonky", "org.flywaydb", "org.jooq", "com.zaxxer", "dev.keel", "org.postgresql")) {
+            for (String logger : List.of("io.zonky", "org.flywaydb", "org.jooq", "com.zaxxer", "dev.keel",
+                    "org.postgresql")) {
                 cmd.add("-Dorg.slf4j.simpleLogger.log." + logger + "=trace");
             }
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SecretsChild.class.getName(),

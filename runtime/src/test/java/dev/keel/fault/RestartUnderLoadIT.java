@@ -101,28 +101,34 @@ class RestartUnderLoadIT {
                     return null;
                 }));
             }
-            Thread.sleep(500);
-            for (int r = 0; r < restarts; r++) {
-                server.stop();
-                long stopped = System.nanoTime();
-                HealthStatus down = keel.health();
-                sawUnhealthy |= !down.isHealthy();
+            try {
                 Thread.sleep(500);
-                server.start();
-                long started = System.nanoTime();
-                startTimes.add(started);
-                long deadline = started + ACQUIRE.toNanos() + CALL_SLACK.toNanos();
-                while (!keel.health().isHealthy() && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
+                for (int r = 0; r < restarts; r++) {
+                    server.stop();
+                    long stopped = System.nanoTime();
+                    HealthStatus down = keel.health();
+                    sawUnhealthy |= !down.isHealthy();
+                    Thread.sleep(500);
+                    server.start();
+                    long started = System.nanoTime();
+                    startTimes.add(started);
+                    long deadline = started + ACQUIRE.toNanos() + CALL_SLACK.toNanos();
+                    while (!keel.health().isHealthy() && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                    healthyAgainAfterStart.add(System.nanoTime() - started);
+                    while (lastSuccess.get() < started && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(5)) {
+                        Thread.sleep(5);
+                    }
+                    firstSuccessAfterRestart.add(lastSuccess.get() - stopped);
+                    Thread.sleep(300);
                 }
-                healthyAgainAfterStart.add(System.nanoTime() - started);
-                while (lastSuccess.get() < started && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(5)) {
-                    Thread.sleep(5);
+            } finally {
+                running.set(false); // workers stop even when a restart step fails
+                if (!server.isRunning()) {
+                    server.start();
                 }
-                firstSuccessAfterRestart.add(lastSuccess.get() - stopped);
-                Thread.sleep(300);
             }
-            running.set(false);
             for (Future<?> f : workers) {
                 f.get(ACQUIRE.toSeconds() + 10, TimeUnit.SECONDS); // no thread hangs
             }

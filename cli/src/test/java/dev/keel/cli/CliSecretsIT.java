@@ -48,9 +48,7 @@ class CliSecretsIT {
             List<List<String>> commands = List.of(
                     List.of("migrate", "--url", jdbc),
                     List.of("info", "--url", uri, "--json"),
-                    List.of("info", "--url", wrong, "--verbose"),
-                    List.of("info", "--url", jdbc.replace(":" + pg.port() + "/", ":1/"), "--verbose",
-                            "--timeout", "1"));
+                    List.of("info", "--url", wrong, "--verbose"));
             int failures = 0;
             for (List<String> args : commands) {
                 int exit = run(all, jul, Map.of(), args);
@@ -61,7 +59,7 @@ class CliSecretsIT {
             Files.writeString(Path.of("target", "cli-secrets.log"), text.replace(PASSWORD, "<SECRET>"));
 
             assertThat(envExit).as("info from the environment; see target/cli-secrets.log").isZero();
-            assertThat(failures).as("the two commands meant to fail, and only they").isEqualTo(2);
+            assertThat(failures).as("the command meant to fail, and only it").isEqualTo(1);
             assertThat(text).contains("FINE: Connecting with URL", "password authentication failed", "Exception");
             assertThat(text.lines().filter(l -> l.contains(PASSWORD)).toList()).as("lines showing the password")
                     .isEmpty();

@@ -12,7 +12,8 @@ package dev.keel;
  *   <tr><td>{@link Category#CONSTRAINT_VIOLATION}</td><td>{@code ConstraintViolationException}</td>
  *       <td>23505, 23503, 23502, 23514, 23P01</td><td>the data broke a rule of the schema; fix the data</td></tr>
  *   <tr><td>{@link Category#RETRYABLE_CONFLICT}</td><td>{@code RetryableConflictException}</td>
- *       <td>40001, 40P01, 55P03</td><td>lost a race with another transaction; running the whole transaction again
+ *       <td>40001, 40P01, 55P03, 0A000 of a stale cached plan</td><td>lost a race with another transaction (or
+ *       with a schema change that invalidated a prepared plan); running the whole transaction again
  *       is expected to succeed, and Keel's retry policy does so</td></tr>
  *   <tr><td>{@link Category#CONNECTION_LOST}</td><td>{@code ConnectionLostException}</td>
  *       <td>class 08, 57P01..57P03</td><td>the session is gone or the database cannot be reached</td></tr>

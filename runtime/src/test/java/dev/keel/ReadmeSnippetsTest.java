@@ -26,7 +26,8 @@ class ReadmeSnippetsTest {
             "runtime/src/test/java/dev/keel/graph/GraphStoreIT.java",
             "runtime/src/test/java/dev/keel/KeelFlywayAndDaoIT.java",
             "runtime/src/test/java/dev/keel/notify/NotificationsIT.java",
-            "runtime/src/test/java/dev/keel/saga/SagaStoreIT.java");
+            "runtime/src/test/java/dev/keel/saga/SagaStoreIT.java",
+            "runtime/src/test/java/dev/keel/fault/AmbiguousCommitIT.java");
     private static final Pattern START = Pattern.compile("\\s*// readme:start (\\S+)\\s*");
     private static final Pattern END = Pattern.compile("\\s*// readme:end (\\S+)\\s*");
     private static final Pattern MARKER = Pattern.compile("<!-- snippet: (\\S+) -->\\s*");

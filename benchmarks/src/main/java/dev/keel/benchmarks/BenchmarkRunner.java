@@ -87,6 +87,20 @@ public final class BenchmarkRunner implements Callable<Integer> {
             description = "Measured rounds per target with --paired (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--reliability", description = "Run the fault-injection suite instead (lost connections, restarts, "
+            + "ambiguous commits, pool exhaustion, a full disk, DDL under cached plans, the SERIALIZABLE bank with "
+            + "backends killed, concurrent migrations, hostile input, secrets), long variants included, each on "
+            + "embedded PostgreSQL servers of its own (durable). Prints one table; writes --reliability-json and a "
+            + "Markdown copy beside it. Exit 1 when a fault test fails.")
+    boolean reliability;
+
+    @Option(names = "--reliability-short", description = "With --reliability: the short variants the build runs.")
+    boolean reliabilityShort;
+
+    @Option(names = "--reliability-json", paramLabel = "FILE", defaultValue = "target/benchmarks/keel-reliability.json",
+            description = "The reliability report as JSON (default: ${DEFAULT-VALUE}).")
+    Path reliabilityJson;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -115,6 +129,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
         if (paired) {
             return paired();
         }
+        if (reliability) {
+            return reliability();
+        }
         RunPlan base = smoke ? RunPlan.smoke() : quick ? RunPlan.quick() : RunPlan.full();
         Path logFile = sibling(json, ".log");
         try (PrintStream logStream = new PrintStream(Files.newOutputStream(logFile), true, StandardCharsets.UTF_8)) {
@@ -128,6 +145,37 @@ public final class BenchmarkRunner implements Callable<Integer> {
             }
             return withDatabase((jdbcUrl, database) -> run(selected, jdbcUrl, database, logStream, logFile));
         }
+    }
+
+    private int reliability() throws Exception {
+        if (url != null) {
+            System.err.println("--reliability starts, stops and fills servers of its own; it takes no --url");
+            return 2;
+        }
+        if (reliabilityJson.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(reliabilityJson.toAbsolutePath().getParent());
+        }
+        boolean longVariants = !reliabilityShort;
+        String loadBefore = loadAverage();
+        System.out.println("Running the fault suite (" + (longVariants ? "long" : "short") + " variants) on embedded "
+                + "PostgreSQL; load average " + loadBefore + ".");
+        long started = System.nanoTime();
+        List<ReliabilityReport.Row> rows = ReliabilityReport.run(longVariants, System.out);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        String table = ReliabilityReport.markdown(rows);
+        String cores = Runtime.getRuntime().availableProcessors() + " cores";
+        String summary = String.format(Locale.ROOT, "%s variants, %s, JDK %s, took %s; load average before %s, "
+                + "after %s.", longVariants ? "Long" : "Short", cores, System.getProperty("java.version"),
+                ReliabilityReport.took(took), loadBefore, loadAverage());
+        System.out.println();
+        System.out.println(table);
+        System.out.println(summary);
+        Path md = sibling(reliabilityJson, ".md");
+        Files.writeString(md, "## Keel reliability\n\n" + table + "\n" + summary + "\n", StandardCharsets.UTF_8);
+        ReliabilityReport.writeJson(reliabilityJson, rows, java.util.Map.of("variants", longVariants ? "long" : "short",
+                "took_seconds", took.toSeconds(), "environment", summary));
+        System.out.println("Wrote " + reliabilityJson + " and " + md);
+        return ReliabilityReport.allPassed(rows) ? 0 : 1;
     }
 
     /** Resolves the database as the JMH run does and hands it to {@code work}; the embedded server is closed after. */

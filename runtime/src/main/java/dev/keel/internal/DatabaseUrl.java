@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A database URL in either conventional form, {@code postgresql://user:pass@host:port/db?params} (also
@@ -19,7 +21,7 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
         }
         String trimmed = url.trim();
         if (trimmed.startsWith("jdbc:postgresql:")) {
-            return new DatabaseUrl(trimmed, null, null);
+            return withoutPasswordParameter(trimmed, null, null);
         }
         if (!trimmed.startsWith("postgresql://") && !trimmed.startsWith("postgres://")) {
             String scheme = trimmed.contains(":") ? trimmed.substring(0, trimmed.indexOf(':')) : trimmed;
@@ -47,10 +49,36 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
             if (uri.getRawQuery() != null) {
                 jdbc.append('?').append(uri.getRawQuery());
             }
-            return new DatabaseUrl(jdbc.toString(), user, password);
+            return withoutPasswordParameter(jdbc.toString(), user, password);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException(settingName + " is not a valid URL at index " + e.getIndex(), e);
         }
+    }
+
+    /**
+     * Moves a {@code password=} URL parameter out of the JDBC URL: pgjdbc logs the URL it connects with (at FINE), so
+     * a password left in it would reach the logs. Keel passes the password as a connection property instead. A
+     * password already given another way ({@code userInfoPassword}) wins over the parameter's.
+     */
+    private static DatabaseUrl withoutPasswordParameter(String jdbcUrl, String user, String userInfoPassword) {
+        int q = jdbcUrl.indexOf('?');
+        if (q < 0) {
+            return new DatabaseUrl(jdbcUrl, user, userInfoPassword);
+        }
+        String password = null;
+        List<String> kept = new ArrayList<>();
+        for (String param : jdbcUrl.substring(q + 1).split("&")) {
+            if (param.regionMatches(true, 0, "password=", 0, "password=".length())) {
+                password = decode(param.substring("password=".length()));
+            } else if (!param.isEmpty()) {
+                kept.add(param);
+            }
+        }
+        if (password == null) {
+            return new DatabaseUrl(jdbcUrl, user, userInfoPassword);
+        }
+        String url = jdbcUrl.substring(0, q) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+        return new DatabaseUrl(url, user, userInfoPassword != null ? userInfoPassword : password);
     }
 
     private static String decode(String s) {

@@ -209,6 +209,9 @@ public final class ErrorTranslator {
                 category = Category.CONNECTION_LOST;
             }
         }
+        if (isStalePlan(sqlState, server)) {
+            category = Category.RETRYABLE_CONFLICT;
+        }
         String reason = reason(sqlState, primary);
         return switch (category) {
             case CONSTRAINT_VIOLATION -> constraintViolation(op, original, sqlState, server, reason);
@@ -286,6 +289,20 @@ public final class ErrorTranslator {
                 + poolMessage, original, poolName.isEmpty() ? null : poolName, stats);
     }
 
+    /**
+     * 0A000 raised because a schema change (a column added, a type changed) invalidated a plan the session had
+     * prepared: "cached plan must not change result type". The transaction is aborted, nothing of it is kept, and
+     * the driver prepares afresh on the next attempt, so running the transaction again succeeds. Recognised by the
+     * server routine that raises it (or its message), since 0A000 otherwise means an unsupported feature.
+     */
+    private static boolean isStalePlan(String sqlState, ServerErrorMessage server) {
+        if (!"0A000".equals(sqlState) || server == null) {
+            return false;
+        }
+        return "RevalidateCachedQuery".equals(server.getRoutine())
+                || server.getMessage() != null && server.getMessage().startsWith("cached plan must not change");
+    }
+
     /** Connecting failed, as opposed to an established session ending. */
     private static boolean cannotConnect(String sqlState) {
         return "08001".equals(sqlState) || "08004".equals(sqlState) || "57P03".equals(sqlState);
@@ -295,6 +312,7 @@ public final class ErrorTranslator {
         return switch (sqlState) {
             case "40001" -> "serialization failure, a concurrent transaction conflicted";
             case "40P01" -> "deadlock with a concurrent transaction";
+            case "0A000" -> "a cached query plan was invalidated by a schema change";
             default -> "a lock held by a concurrent transaction was not available";
         };
     }

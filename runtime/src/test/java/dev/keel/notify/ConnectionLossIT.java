@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.Keel;
 import dev.keel.embedded.EmbeddedPostgres;
+import dev.keel.fault.TcpProxy;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ class ConnectionLossIT {
     @Test
     void aNetworkThatStopsAnsweringIsNoticedWithinTheBoundAndTheListenerComesBack() throws Exception {
         Events events = new Events();
-        try (PausableProxy proxy = new PausableProxy(port);
+        try (TcpProxy proxy = new TcpProxy(port);
              Keel keel = Keel.builder().jdbcUrl("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres?user=postgres")
                      .name("dead-network").migrate(false).build();
              Subscription sub = keel.listen("dark", events)) {

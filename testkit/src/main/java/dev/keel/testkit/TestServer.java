@@ -26,6 +26,11 @@ public final class TestServer implements AutoCloseable {
     public static final String URL_VARIABLE = "KEEL_TEST_JDBC_URL";
     /** Set to {@code testcontainers} to use a Testcontainers PostgreSQL (skipped without Docker). */
     public static final String MODE_VARIABLE = "KEEL_TEST_DB";
+    /**
+     * System property: {@code true} starts the embedded server durable (fsync and synchronous_commit on), as figures
+     * that are quoted need; tests default to the faster non-durable server.
+     */
+    public static final String DURABLE_PROPERTY = "keel.test.durable";
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -48,7 +53,8 @@ public final class TestServer implements AutoCloseable {
             case EXPLICIT_URL -> new TestServer(choice.jdbcUrl(), null, choice.describe());
             case TESTCONTAINERS -> TestcontainersServer.start();
             case EMBEDDED -> {
-                EmbeddedPostgres pg = EmbeddedPostgres.builder().version(PostgresVersion.fromEnvironment(env)).start();
+                EmbeddedPostgres pg = EmbeddedPostgres.builder().version(PostgresVersion.fromEnvironment(env))
+                        .durable(Boolean.getBoolean(DURABLE_PROPERTY)).start();
                 yield new TestServer(pg.jdbcUrl("postgres"), pg, "embedded PostgreSQL " + pg.serverVersion());
             }
         };

@@ -87,6 +87,7 @@ public abstract class Codec {
         if (s.indexOf('\0') >= 0) {
             throw new BadValue("text contains a NUL character, which PostgreSQL cannot store");
         }
+        checkEncodable(s, "text");
         if (maxLength > 0 && s.length() > maxLength && s.codePointCount(0, s.length()) > maxLength) {
             throw new BadValue(s.codePointCount(0, s.length()) + " characters do not fit " + typeName);
         }
@@ -112,13 +113,33 @@ public abstract class Codec {
                 throw new BadValue("JSON document has more than one value");
             }
         } catch (JsonProcessingException e) {
-            throw new BadValue("not valid JSON: " + e.getOriginalMessage() + " at character "
-                    + e.getLocation().getCharOffset());
+            // a limit of the parser (nesting depth, number length) reports no location
+            throw new BadValue("not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at character " + e.getLocation().getCharOffset()));
         } catch (IOException e) {
             throw new BadValue("not valid JSON: " + e.getMessage());
         }
         if (binary && s.contains("\\u0000")) {
             throw new BadValue("JSON contains \\u0000, which jsonb cannot store");
+        }
+        checkEncodable(s, "JSON");
+    }
+
+    /**
+     * Refuses a string with an unpaired UTF-16 surrogate: it has no UTF-8 form, and Java's encoder would silently
+     * store '?' in its place.
+     */
+    static void checkEncodable(String s, String what) throws BadValue {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new BadValue(what + " has an unpaired UTF-16 surrogate at character " + i
+                            + ", which cannot be encoded as UTF-8");
+                }
+            }
         }
     }
 }

@@ -279,6 +279,17 @@ public final class PgGraphStore implements GraphStore {
             throw new InvalidInputException("graph snapshot " + what + " must be 1 to 200 characters without NUL, "
                     + "got " + (value == null ? "null" : value.length() + " characters"), what);
         }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (paired) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidInputException("graph snapshot " + what + " has an unpaired UTF-16 surrogate at "
+                        + "character " + i + ", which cannot be stored as UTF-8", what);
+            }
+        }
     }
 
     static RuntimeException propagate(String op, Throwable t) {

@@ -1,0 +1,1 @@
+CREATE INDEX ledger_note ON ledger (note);

@@ -3,11 +3,8 @@ package dev.keel.saga;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.Keel;
-import dev.keel.embedded.EmbeddedPostgres;
 import dev.keel.saga.Ledger.Job;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.keel.testkit.RestartableServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,34 +15,29 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The database server itself stopped and started again, on the same data directory and port, while a runner is in
- * the middle of a run. Uses an embedded server of its own (durable, so a commit the runner saw is on disk), whatever
- * server the other tests use.
+ * the middle of a run. Uses a restartable embedded server of its own (durable, so a commit the runner saw is on
+ * disk), whatever server the other tests use.
  */
 class SagaRestartIT {
     static final int SAGAS = 200;
 
-    private static Path dir;
-    private static int port;
-    private static EmbeddedPostgres pg;
+    private static RestartableServer server;
 
     @BeforeAll
-    static void start() throws Exception {
-        dir = Files.createTempDirectory("keel-saga-restart");
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        pg = EmbeddedPostgres.builder().dataDirectory(dir).port(port).durable(true).start();
+    static void start() {
+        server = RestartableServer.create("saga-restart");
+        server.start();
     }
 
     @AfterAll
-    static void stop() {
-        pg.close();
+    static void stop() throws Exception {
+        server.close();
     }
 
     @Test
     void aRunnerCarriesOnAfterTheServerRestartsWithEverySagaDoneExactlyOnce() throws Exception {
-        try (Keel keel = Keel.builder().jdbcUrl(pg.jdbcUrl()).maxPoolSize(5).acquireTimeout(Duration.ofSeconds(2))
-                .build()) {
+        try (Keel keel = Keel.builder().jdbcUrl(server.jdbcUrl("postgres")).maxPoolSize(5)
+                .acquireTimeout(Duration.ofSeconds(2)).build()) {
             keel.dsl().execute(Ledger.DDL);
             SagaDefinition<Job> def = Ledger.definition("restart", 3);
             List<UUID> ids = new ArrayList<>();
@@ -55,9 +47,9 @@ class SagaRestartIT {
             try (SagaRunner runner = keel.sagas().runner(def).workers(3).lease(Duration.ofSeconds(2))
                     .pollInterval(Duration.ofMillis(20)).start()) {
                 long before = awaitFinished(keel, 20, Duration.ofSeconds(60));
-                pg.close();
+                server.stop();
                 Thread.sleep(1_000);
-                pg = EmbeddedPostgres.builder().dataDirectory(dir).port(port).durable(true).start();
+                server.start();
                 awaitFinished(keel, SAGAS, Duration.ofMinutes(2));
                 assertThat(before).as("sagas finished before the restart").isLessThan(SAGAS);
                 assertThat(runner.finished()).as("finished by the one runner, before and after").isEqualTo(SAGAS);

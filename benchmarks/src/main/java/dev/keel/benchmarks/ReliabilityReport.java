@@ -144,7 +144,7 @@ final class ReliabilityReport {
         return d.toMinutes() + " min " + d.toSecondsPart() + " s";
     }
 
-    /** The fault's number in the list ("3. …"), rows without one last. */
+    /** The fault's number in the README's Reliability table ("3. …"), rows without one last. */
     private static int number(Row r) {
         String f = r.fault() == null ? "" : r.fault();
         int dot = f.indexOf('.');

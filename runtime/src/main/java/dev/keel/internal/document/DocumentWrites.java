@@ -44,7 +44,7 @@ final class DocumentWrites {
 
     UpdateResult update(String filterJson, String updateJson, UpdateOptions options, boolean one) {
         JsonNode filter = DocumentJson.parse(filterJson, FilterCompiler.WHERE);
-        Sql where = new FilterCompiler(table.options().hasGinIndex()).document(filter, "data");
+        Sql where = new FilterCompiler(table.options()).document(filter, "data");
         UpdateCompiler update = UpdateCompiler.compile(updateJson);
         Sql sql = new Sql("WITH m AS (SELECT id, version, ").add(update.apply(Sql.of("data")))
                 .add(" AS nd FROM " + table.qualified() + " WHERE ").add(where)
@@ -129,7 +129,7 @@ final class DocumentWrites {
     }
 
     UpdateResult replaceOne(String filterJson, Object replacement, UpdateOptions options, PreparedInserts inserts) {
-        Sql where = FilterCompiler.compile(filterJson, table.options().hasGinIndex());
+        Sql where = FilterCompiler.compile(filterJson, table.options());
         PreparedDocument doc = PreparedDocument.of(replacement, table.options());
         Sql sql = new Sql("WITH m AS (SELECT id, version FROM " + table.qualified() + " WHERE ").add(where)
                 .add(" ORDER BY id LIMIT 1 FOR UPDATE), u AS (UPDATE " + table.qualified() + " t SET data = ")
@@ -167,7 +167,7 @@ final class DocumentWrites {
     }
 
     long delete(String filterJson, boolean one) {
-        Sql where = FilterCompiler.compile(filterJson, table.options().hasGinIndex());
+        Sql where = FilterCompiler.compile(filterJson, table.options());
         Sql sql = one
                 ? new Sql("DELETE FROM " + table.qualified() + " WHERE id = (SELECT id FROM " + table.qualified()
                         + " WHERE ").add(where).add(" ORDER BY id LIMIT 1 FOR UPDATE)")

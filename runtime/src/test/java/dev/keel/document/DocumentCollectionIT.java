@@ -61,6 +61,22 @@ class DocumentCollectionIT {
     }
 
     @Test
+    void anUpdateOfTheSubjectFieldMovesTheDocumentToTheNewSubject() {
+        DocumentCollection<JsonNode> c = docs.collection("moving", JsonNode.class,
+                CollectionOptions.defaults().subjectField("userId"));
+        c.insertMany(List.of(json("{\"_id\": \"1\", \"userId\": \"ann\", \"n\": 1}"),
+                json("{\"_id\": \"2\", \"userId\": \"ann\", \"n\": 2}"),
+                json("{\"_id\": \"3\", \"owner\": \"bob\"}")));
+        c.updateMany("{}", "{\"$inc\": {\"n\": 1}}");
+        assertThat(docs.exportSubject("ann", java.io.OutputStream.nullOutputStream())).isEqualTo(2);
+        c.updateOne("{\"_id\": \"1\"}", "{\"$set\": {\"userId\": \"bob\"}}");
+        c.updateOne("{\"_id\": \"2\"}", "{\"$unset\": {\"userId\": 1}}");
+        c.updateOne("{\"_id\": \"3\"}", "{\"$rename\": {\"owner\": \"userId\"}}");
+        assertThat(docs.exportSubject("ann", java.io.OutputStream.nullOutputStream())).isZero();
+        assertThat(docs.exportSubject("bob", java.io.OutputStream.nullOutputStream())).isEqualTo(2);
+    }
+
+    @Test
     void insertedDocumentsAreFoundByFilterSortAndId() {
         // document-readme:start documents
         DocumentCollection<Memory> memories = docs.collection("memories", Memory.class,

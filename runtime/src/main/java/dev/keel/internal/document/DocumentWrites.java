@@ -46,11 +46,13 @@ final class DocumentWrites {
         JsonNode filter = DocumentJson.parse(filterJson, FilterCompiler.WHERE);
         Sql where = new FilterCompiler(table.options()).document(filter, "data");
         UpdateCompiler update = UpdateCompiler.compile(updateJson);
+        String subjectField = table.options().subjectField();
         Sql sql = new Sql("WITH m AS (SELECT id, version, ").add(update.apply(Sql.of("data")))
                 .add(" AS nd FROM " + table.qualified() + " WHERE ").add(where)
                 .add(one ? " ORDER BY id LIMIT 1" : "")
                 .add(" FOR UPDATE), u AS (UPDATE " + table.qualified() + " t SET data = m.nd, version = t.version + 1,"
-                        + " updated_at = now()" + subjectSet("m.nd") + " FROM m WHERE t.id = m.id AND m.nd IS DISTINCT "
+                        + " updated_at = now()" + (subjectField != null && update.touches(subjectField)
+                        ? subjectSet("m.nd") : "") + " FROM m WHERE t.id = m.id AND m.nd IS DISTINCT "
                         + "FROM t.data");
         versionCheck(sql, options);
         sql.add(" RETURNING t.id) SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM u), "

@@ -182,12 +182,17 @@ class DocumentCollectionIT {
     @Test
     void largeInsertManyGoesThroughCopyAndStreamsBack() {
         DocumentCollection<JsonNode> c = docs.collection("bulk", JsonNode.class,
-                CollectionOptions.defaults().retention(Duration.ofDays(1)));
+                CollectionOptions.defaults().retention(Duration.ofDays(1)).subjectField("who"));
         List<JsonNode> batch = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
-            batch.add(json("{\"i\": " + i + ", \"s\": \"tab\\tand\\\\backslash\\nnewline\"}"));
+            batch.add(json("{" + (i % 2 == 0 ? "\"_id\": \"é:🙂\\\\" + i + "\", " : "") + "\"i\": " + i
+                    + ", \"who\": \"w" + (i % 3) + "\", \"s\": \"tab\\tand\\\\backslash\\nnewline\"}"));
         }
-        assertThat(c.insertMany(batch)).hasSize(5000);
+        assertThat(c.insertMany(batch)).hasSize(5000).contains("bulk:é:🙂\\42");
+        assertThat(c.findById("é:🙂\\42").orElseThrow().get("i").asInt()).isEqualTo(42);
+        assertThat(docs.exportSubject("w1", java.io.OutputStream.nullOutputStream())).isEqualTo(1667);
+        db.execute("DO $$ BEGIN IF (SELECT count(*) FROM keel_docs.bulk WHERE expires_at BETWEEN now() + interval "
+                + "'23 hours' AND now() + interval '25 hours') <> 5000 THEN RAISE EXCEPTION 'expiry'; END IF; END $$");
         try (Stream<JsonNode> s = c.stream(Query.filter("{\"i\": {\"$gte\": 100}}"))) {
             assertThat(s.filter(d -> d.get("s").asText().equals("tab\tand\\backslash\nnewline")).count())
                     .isEqualTo(4900);

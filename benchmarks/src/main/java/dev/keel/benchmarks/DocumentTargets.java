@@ -34,12 +34,13 @@ import org.openjdk.jmh.infra.Blackhole;
 import org.postgresql.PGConnection;
 
 /**
- * The document collection targets, measured in pairs as {@link PairedTargets} measures the bulk ones: a collection
- * of {@code docs} documents of about 1 KB ({@code bench_docs}, with a subject field, a retention and indexes on
- * {@code type} and {@code score}) is loaded by Keel's {@code insertMany} and by a hand-written binary COPY into the
- * same table and indexes, in turns; then each read and update is timed against hand-written SQL on the same index,
- * both sides handing back parsed JSON. Purge and subject export have no yardstick: they are reported as documents
- * per second, the purge with the p99 of single inserts running beside it.
+ * The document collection targets, measured in pairs as {@link PairedTargets} measures the bulk ones. A collection
+ * of {@code docs} documents of about 1 KB ({@code bench_docs}: a subject field, a retention, indexes on
+ * {@code type} and {@code score}, and a scalar index on {@code kind}, which holds what {@code type} holds) is
+ * loaded by Keel's {@code insertMany} and by a hand-written binary COPY into the same table and indexes, in turns;
+ * then each read and update is timed against hand-written SQL on the same index, both sides handing back parsed
+ * JSON. Purge and subject export have no yardstick: they are reported as documents per second, the purge with the
+ * p99 of single inserts running beside it.
  */
 final class DocumentTargets {
     static final String COLLECTION = "bench_docs";
@@ -95,7 +96,8 @@ final class DocumentTargets {
 
     /** The collection's options: what the Keel side declares, and what the yardstick's SQL relies on. */
     static CollectionOptions options() {
-        return CollectionOptions.defaults().subjectField("owner").retention(RETENTION).index("type").index("score");
+        return CollectionOptions.defaults().subjectField("owner").retention(RETENTION).index("type").index("score")
+                .scalarIndex("kind");
     }
 
     List<Rate> rates() {
@@ -112,6 +114,7 @@ final class DocumentTargets {
         d.put("_id", id(i));
         d.put("owner", "user-" + (i % groups));
         d.put("type", "t" + (i % groups));
+        d.put("kind", "k" + (i % groups));
         d.put("score", Math.floorMod(i * 7919L, 1_000_003L));
         d.put("status", i % 3 == 0 ? "open" : "closed");
         d.put("counter", 0);
@@ -135,7 +138,8 @@ final class DocumentTargets {
             vacuum(c);
             c.setAutoCommit(true);
             out.add(findById(coll, c));
-            out.add(equality(coll, c));
+            out.add(equality(coll, c, "type", "index"));
+            out.add(equality(coll, c, "kind", "scalarIndex"));
             out.add(range(coll, c));
             c.setAutoCommit(false);
             out.add(updateMany(coll, c));
@@ -252,13 +256,16 @@ final class DocumentTargets {
         return measure(what, 0.8, mine, yardstick, false);
     }
 
-    private Result equality(DocumentCollection<JsonNode> coll, Connection c) throws Exception {
-        String what = "find {type: …} limit 20 ÷ hand-written SELECT on the same index";
+    private Result equality(DocumentCollection<JsonNode> coll, Connection c, String field, String declared)
+            throws Exception {
+        String what = "find {" + field + ": …} limit 20, " + declared + "(\"" + field + "\") ÷ hand-written SELECT "
+                + "on the same index";
         progress.accept(what);
-        String sql = "SELECT id, data FROM " + TABLE + " WHERE " + rank("type") + " = 3 AND " + value("type")
+        String sql = "SELECT id, data FROM " + TABLE + " WHERE " + rank(field) + " = 3 AND " + value(field)
                 + " = ?::jsonb ORDER BY id LIMIT " + PAGE_SIZE;
-        return queries(what, i -> "t" + (i % groups),
-                v -> coll.findJson(Query.filter("{\"type\": \"" + v + "\"}").limit(PAGE_SIZE)),
+        String prefix = field.substring(0, 1);
+        return queries(what, i -> prefix + (i % groups),
+                v -> coll.findJson(Query.filter("{\"" + field + "\": \"" + v + "\"}").limit(PAGE_SIZE)),
                 c, sql, v -> "\"" + v + "\"");
     }
 

@@ -162,6 +162,35 @@ class DocumentCollectionIT {
     }
 
     @Test
+    void concurrentUpsertsWithTheSameFilterInsertOneDocument() throws Exception {
+        DocumentCollection<JsonNode> c = docs.collection("upserts");
+        int threads = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int key = 0; key < 15; key++) {
+                String filter = "{\"k\": \"key" + key + "\"}";
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+                List<java.util.concurrent.Future<UpdateResult>> results = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return c.updateOne(filter, "{\"$inc\": {\"n\": 1}}", UpdateOptions.defaults().upsert());
+                    }));
+                }
+                int inserted = 0;
+                for (java.util.concurrent.Future<UpdateResult> r : results) {
+                    inserted += r.get().upsertedId() != null ? 1 : 0;
+                }
+                assertThat(inserted).as("upserts that inserted, %s", filter).isEqualTo(1);
+                assertThat(c.find(Query.filter(filter))).as(filter).singleElement()
+                        .satisfies(d -> assertThat(d.get("n").asInt()).isEqualTo(threads));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void writesInOneTransactionCommitOrRollBackTogether() {
         DocumentCollection<JsonNode> a = docs.collection("tx_a");
         DocumentCollection<JsonNode> b = docs.collection("tx_b");

@@ -58,12 +58,25 @@ final class DocumentWrites {
         sql.add(" RETURNING t.id) SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM u), "
                 + "(SELECT min(version) FROM m), (SELECT min(id) FROM m)");
         return session.atomic("update " + table.name(), c -> {
+            if (options.isUpsert()) {
+                lockUpsert(c, filter);
+            }
             UpdateResult r = run(c, sql, options);
             if (r.matched() == 0 && options.isUpsert()) {
                 return upsertFromUpdate(c, filter, update);
             }
             return r;
         });
+    }
+
+    /**
+     * Serialises upserts with the same filter on this collection until the transaction ends, so that of two
+     * concurrent ones finding nothing, the second waits, then (its statement starting after the first committed)
+     * finds and updates what the first inserted instead of inserting a second document.
+     */
+    private void lockUpsert(Connection c, JsonNode filter) throws SQLException {
+        Rows.query(c, new Sql("SELECT pg_advisory_xact_lock(hashtext(").bind(table.qualified())
+                .add("), hashtext(").bind(DocumentJson.write(filter)).add("))"), rs -> { });
     }
 
     private static void versionCheck(Sql sql, UpdateOptions options) {
@@ -144,6 +157,9 @@ final class DocumentWrites {
         sql.add(" RETURNING t.id) SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM u), "
                 + "(SELECT min(version) FROM m), (SELECT min(id) FROM m)");
         return session.atomic("replace in " + table.name(), c -> {
+            if (options.isUpsert()) {
+                lockUpsert(c, DocumentJson.parse(filterJson == null ? "{}" : filterJson, FilterCompiler.WHERE));
+            }
             String[] matchedId = new String[1];
             long[] counts = new long[3];
             Rows.query(c, sql, rs -> {

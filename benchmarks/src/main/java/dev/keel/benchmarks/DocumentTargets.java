@@ -200,9 +200,10 @@ final class DocumentTargets {
     private static void copy(Connection c, List<String[]> rows) throws SQLException {
         long expires = micros(Instant.now().plus(RETENTION));
         BinaryCopyWriter out = new BinaryCopyWriter(c.unwrap(PGConnection.class).getCopyAPI()
-                .copyIn("COPY " + TABLE + " (id, data, subject_id, expires_at) FROM STDIN (FORMAT binary)"));
+                .copyIn("COPY " + TABLE + " (expires_at, id, data, subject_id) FROM STDIN (FORMAT binary)"));
         for (String[] r : rows) {
-            out.row(4).text(r[0]).jsonb(r[1]).text(r[2]).int8(expires);
+            // the fixed-size value first: the writer makes room for a row's fixed part, and for each text
+            out.row(4).int8(expires).text(r[0]).jsonb(r[1]).text(r[2]);
         }
         TargetDatabase.expectRows("COPY binary reported", rows.size(), out.finish());
         c.commit();

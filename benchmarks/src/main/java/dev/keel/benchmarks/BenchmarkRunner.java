@@ -170,7 +170,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
         if (n < 1 || rounds < 1 || docs < 10_000 || !unknown.isEmpty()) {
             System.err.println(n < 1 ? "--rows must be at least 1" : rounds < 1 ? "--rounds must be at least 1"
                     : docs < 10_000 ? "--docs-rows must be at least 10000"
-                    : "--paired targets have the shapes nodes, edges, graph and docs, not " + String.join(",", unknown));
+                    : "--paired targets have the shapes nodes, edges, graph and docs, not "
+                    + String.join(",", unknown));
             return 2;
         }
         boolean withDocs = shapes.isEmpty() || shapes.contains("docs");

@@ -503,8 +503,8 @@ final class DocumentTargets {
                 + GROUP + " documents, " + PAGE_FETCHES + " page fetches, or the whole load.\n\n");
         out.append("| operation | documents | documents/s | note |\n|---|---:|---:|---|\n");
         for (Rate r : rates) {
-            out.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s |%n", r.what(), ResultTable.size((int) r.documents()),
-                    r.perSecond(), r.note()));
+            out.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s |%n", r.what(),
+                    ResultTable.size((int) r.documents()), r.perSecond(), r.note()));
         }
         return out.toString();
     }

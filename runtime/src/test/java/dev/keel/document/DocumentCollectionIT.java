@@ -191,6 +191,29 @@ class DocumentCollectionIT {
     }
 
     @Test
+    void settingsPurgePseudonymiseAndLogWhoReads() {
+        docs.collection("notes").insertOne(json("{\"_id\": \"n1\", \"text\": \"hello\"}"));
+        // document-readme:start document-settings
+        try (Keel audited = Keel.builder().jdbcUrl(db.jdbcUrl())
+                .documents(DocumentSettings.defaults().purgeEvery(Duration.ofMinutes(10))
+                        .pseudonymiseAudit("a secret key, kept out of the code").logWrites().logReads())
+                .build()) {
+            DocumentStore store = audited.documents();
+            try (AccessLog.Scope as = store.actingAs("alice", "203.0.113.7")) {
+                store.collection("notes").findById("notes:n1");   // logged: alice, find-by-id, notes, n1, 203.0.113.7
+            }
+        }
+        // document-readme:end document-settings
+        assertThat(docs.accessLog().forTarget("n1", 5)).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo("alice");
+            assertThat(e.operation()).isEqualTo("find-by-id");
+            assertThat(e.collection()).isEqualTo("notes");
+            assertThat(e.address()).isEqualTo("203.0.113.7");
+            assertThat(e.success()).isTrue();
+        });
+    }
+
+    @Test
     void writesInOneTransactionCommitOrRollBackTogether() {
         DocumentCollection<JsonNode> a = docs.collection("tx_a");
         DocumentCollection<JsonNode> b = docs.collection("tx_b");

@@ -159,9 +159,10 @@ final class Subjects {
         int got;
         do {
             got = Rows.update(c, new Sql("UPDATE " + t.qualified() + " SET subject_id = ").bind(pseudonym)
-                    .add(", data = CASE WHEN (data -> '" + f.dotted() + "') IS NOT NULL THEN jsonb_set(data, " + f.textArray()
-                            + ", to_jsonb(").bind(pseudonym).add("::text)) ELSE data END, version = version + 1, "
-                            + "updated_at = now() WHERE id IN (SELECT id FROM " + t.qualified() + " WHERE subject_id = ")
+                    .add(", data = CASE WHEN (data -> '" + f.dotted() + "') IS NOT NULL THEN jsonb_set(data, "
+                            + f.textArray() + ", to_jsonb(").bind(pseudonym).add("::text)) ELSE data END, "
+                            + "version = version + 1, updated_at = now() WHERE id IN (SELECT id FROM "
+                            + t.qualified() + " WHERE subject_id = ")
                     .bind(subjectId).add(" LIMIT " + BATCH + ")"));
             n += got;
         } while (got == BATCH);

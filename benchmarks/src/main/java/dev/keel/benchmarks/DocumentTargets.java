@@ -36,10 +36,10 @@ import org.postgresql.PGConnection;
 /**
  * The document collection targets, measured in pairs as {@link PairedTargets} measures the bulk ones. A collection
  * of {@code docs} documents of about 1 KB ({@code bench_docs}: a subject field, a retention, indexes on
- * {@code type} and {@code score}, and a scalar index on {@code kind}, which holds what {@code type} holds) is
- * loaded by Keel's {@code insertMany} and by a hand-written binary COPY into the same table and indexes, in turns;
- * then each read and update is timed against hand-written SQL on the same index, both sides handing back parsed
- * JSON. Purge and subject export have no yardstick: they are reported as documents per second, the purge with the
+ * {@code type} and {@code score}, and scalar indexes on {@code kind} and {@code grade}, which hold what
+ * {@code type} and {@code score} hold) is loaded by Keel's {@code insertMany} and by a hand-written binary COPY
+ * into the same table and indexes, in turns; then each read and update is timed against hand-written SQL on the
+ * same index, both sides handing back parsed JSON. Purge and subject export have no yardstick: they are reported as documents per second, the purge with the
  * p99 of single inserts running beside it.
  */
 final class DocumentTargets {
@@ -97,7 +97,7 @@ final class DocumentTargets {
     /** The collection's options: what the Keel side declares, and what the yardstick's SQL relies on. */
     static CollectionOptions options() {
         return CollectionOptions.defaults().subjectField("owner").retention(RETENTION).index("type").index("score")
-                .scalarIndex("kind");
+                .scalarIndex("kind").scalarIndex("grade");
     }
 
     List<Rate> rates() {
@@ -116,6 +116,7 @@ final class DocumentTargets {
         d.put("type", "t" + (i % groups));
         d.put("kind", "k" + (i % groups));
         d.put("score", Math.floorMod(i * 7919L, 1_000_003L));
+        d.put("grade", Math.floorMod(i * 7919L, 1_000_003L));
         d.put("status", i % 3 == 0 ? "open" : "closed");
         d.put("counter", 0);
         d.putArray("tags").add("a" + (i % 7)).add("b" + (i % 13));
@@ -140,7 +141,8 @@ final class DocumentTargets {
             out.add(findById(coll, c));
             out.add(equality(coll, c, "type", "index"));
             out.add(equality(coll, c, "kind", "scalarIndex"));
-            out.add(range(coll, c));
+            out.add(range(coll, c, "score", "index"));
+            out.add(range(coll, c, "grade", "scalarIndex"));
             c.setAutoCommit(false);
             out.add(updateMany(coll, c));
             vacuum(c);
@@ -270,14 +272,16 @@ final class DocumentTargets {
                 c, sql, v -> "\"" + v + "\"");
     }
 
-    private Result range(DocumentCollection<JsonNode> coll, Connection c) throws Exception {
-        String what = "find {score: {$gte: …}} sort {score: 1} limit 20 ÷ hand-written SELECT on the same index";
+    private Result range(DocumentCollection<JsonNode> coll, Connection c, String field, String declared)
+            throws Exception {
+        String what = "find {" + field + ": {$gte: …}} sort {" + field + ": 1} limit 20, " + declared + "(\"" + field
+                + "\") ÷ hand-written SELECT on the same index";
         progress.accept(what);
-        String sql = "SELECT id, data FROM " + TABLE + " WHERE " + rank("score") + " = 2 AND " + value("score")
-                + " >= ?::jsonb ORDER BY " + rank("score") + ", " + value("score") + ", id LIMIT " + PAGE_SIZE;
+        String sql = "SELECT id, data FROM " + TABLE + " WHERE " + rank(field) + " = 2 AND " + value(field)
+                + " >= ?::jsonb ORDER BY " + rank(field) + ", " + value(field) + ", id LIMIT " + PAGE_SIZE;
         return queries(what, i -> Long.toString(Math.floorMod(i * 104_729L, 900_000L)),
-                v -> coll.findJson(Query.filter("{\"score\": {\"$gte\": " + v + "}}").sort("{\"score\": 1}")
-                        .limit(PAGE_SIZE)), c, sql, v -> v);
+                v -> coll.findJson(Query.filter("{\"" + field + "\": {\"$gte\": " + v + "}}")
+                        .sort("{\"" + field + "\": 1}").limit(PAGE_SIZE)), c, sql, v -> v);
     }
 
     @FunctionalInterface

@@ -94,6 +94,9 @@ public final class Keel implements AutoCloseable {
         this.stores = new Stores(new StoreContext(this, pool, config, metrics, retrier, workers));
         this.unbindMeters = bindMeters(config);
         registration.open(pool, this::poolStats, () -> notifications().listenerInfo());
+        if (config.documents().purgeInterval() != null) {
+            documents(); // the document store starts its periodic purge
+        }
         LOG.info("Keel started: {}", config);
     }
 

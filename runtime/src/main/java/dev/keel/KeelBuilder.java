@@ -41,6 +41,7 @@ public final class KeelBuilder {
     private String name;
     private String owner;
     private final List<String> problems = new ArrayList<>();
+    private dev.keel.document.DocumentSettings documents = dev.keel.document.DocumentSettings.defaults();
 
     KeelBuilder() {
     }
@@ -227,6 +228,16 @@ public final class KeelBuilder {
         return this;
     }
 
+    /**
+     * How {@link Keel#documents()} runs: a periodic purge of expired documents (started by {@code build()}),
+     * pseudonyms for audit documents on erasure, and what the access log records. Default
+     * {@link dev.keel.document.DocumentSettings#defaults()}.
+     */
+    public KeelBuilder documents(dev.keel.document.DocumentSettings settings) {
+        this.documents = settings;
+        return this;
+    }
+
     /** Records a problem found while reading the environment; reported by {@link #build()}. */
     KeelBuilder problem(String problem) {
         problems.add(problem);
@@ -287,6 +298,9 @@ public final class KeelBuilder {
         if (meterRegistry != null && !isMeterRegistry(meterRegistry.getClass())) {
             errors.add("meterRegistry must be an " + METER_REGISTRY + ", was " + meterRegistry.getClass().getName());
         }
+        if (documents == null) {
+            errors.add("documents must not be null (use DocumentSettings.defaults())");
+        }
         if (!errors.isEmpty()) {
             throw new InvalidInputException("Invalid Keel configuration: " + String.join("; ", errors), "configuration");
         }
@@ -295,7 +309,7 @@ public final class KeelBuilder {
                 maxLifetime, leakDetectionThreshold, statementTimeout, startupTimeout, migrate, List.copyOf(locations),
                 userSchema, List.copyOf(flyway), retryPolicy, List.copyOf(retryListeners), applicationName, poolName, meterRegistry,
                 name != null ? name : dev.keel.internal.Registry.defaultName(poolName),
-                owner != null ? owner : dev.keel.internal.Registry.caller());
+                owner != null ? owner : dev.keel.internal.Registry.caller(), documents);
     }
 
     /** By class name, so that checking does not load Micrometer (MeterRegistry is an abstract class). */

@@ -80,8 +80,12 @@ public final class BenchmarkRunner implements Callable<Integer> {
     @Option(names = "--paired", description = "Measure the speed targets instead: each target's Keel method and its "
             + "yardstick take turns, load by load, in this JVM (one warm-up round, then --rounds), and the report "
             + "gives the median ratio and its range. Size: the one --rows value (default 1000000; --quick: 100000); "
-            + "--shape picks targets (nodes, edges, graph). Report default: target/benchmarks/keel-targets.md.")
+            + "--shape picks targets (nodes, edges, graph, docs). Report default: target/benchmarks/keel-targets.md.")
     boolean paired;
+
+    @Option(names = "--docs-rows", paramLabel = "N", description = "With --paired, the documents (about 1 KB each) "
+            + "of the document targets' collection (default 1000000; --quick: 100000; at least 10000).")
+    Integer docsRows;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
             description = "Measured rounds per target with --paired (default: ${DEFAULT-VALUE}).")
@@ -208,28 +212,36 @@ public final class BenchmarkRunner implements Callable<Integer> {
             System.err.println("--rows must be a whole number, was " + rows.get(0));
             return 2;
         }
-        List<String> unknown = shapes.stream().filter(s -> !List.of("nodes", "edges", "graph").contains(s)).toList();
-        if (n < 1 || rounds < 1 || !unknown.isEmpty()) {
+        List<String> unknown = shapes.stream().filter(s -> !List.of("nodes", "edges", "graph", "docs").contains(s))
+                .toList();
+        int docs = docsRows != null ? docsRows : smoke ? 10_000 : quick ? 100_000 : 1_000_000;
+        if (n < 1 || rounds < 1 || docs < 10_000 || !unknown.isEmpty()) {
             System.err.println(n < 1 ? "--rows must be at least 1" : rounds < 1 ? "--rounds must be at least 1"
-                    : "--paired targets have the shapes nodes, edges and graph, not " + String.join(",", unknown));
+                    : docs < 10_000 ? "--docs-rows must be at least 10000"
+                    : "--paired targets have the shapes nodes, edges, graph and docs, not "
+                    + String.join(",", unknown));
             return 2;
         }
+        boolean withDocs = shapes.isEmpty() || shapes.contains("docs");
+        boolean withBulk = shapes.isEmpty() || shapes.stream().anyMatch(s -> !s.equals("docs"));
         Path out = spec.commandLine().getParseResult().hasMatchedOption("--report") ? report
                 : report.resolveSibling("keel-targets.md");
         int measuredRounds = smoke ? 1 : rounds;
         return withDatabase((jdbcUrl, database) -> {
             TargetDatabase.prepare(jdbcUrl);
             System.setProperty(TargetDatabase.URL_PROPERTY, jdbcUrl);
-            String plan = String.format(Locale.ROOT, "paired: %s rows, 1 warm-up round and %d measured per target, "
-                    + "the two methods alternating in one JVM", ResultTable.size(n), measuredRounds);
+            String plan = String.format(Locale.ROOT, "paired: %s rows%s, 1 warm-up round and %d measured per "
+                    + "target, the two methods alternating in one JVM", withBulk ? ResultTable.size(n) : "no bulk",
+                    withDocs ? ", " + ResultTable.size(docs) + " documents" : "", measuredRounds);
             Environment env = Environment.probe(jdbcUrl, database, plan);
             String loadBefore = loadAverage();
             System.out.println("Measuring the speed targets in pairs on " + env.postgres() + " (" + database
                     + (env.nonDurableSettings().isEmpty() ? ", durable" : ", NOT DURABLE: "
                     + String.join(", ", env.nonDurableSettings())) + "); load average " + loadBefore + ".");
             long started = System.nanoTime();
-            List<PairedTargets.Result> results = new PairedTargets(n, measuredRounds, shapes,
-                    what -> System.out.println("  " + what + " ...")).run();
+            List<PairedTargets.Result> results = withBulk ? new PairedTargets(n, measuredRounds, shapes,
+                    what -> System.out.println("  " + what + " ...")).run() : List.of();
+            String documentTable = withDocs ? documentTargets(docs, measuredRounds) : "";
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             StringBuilder md = new StringBuilder("## Keel speed targets\n\n");
             env.lines().forEach(l -> md.append("- ").append(l).append('\n'));
@@ -241,13 +253,24 @@ public final class BenchmarkRunner implements Callable<Integer> {
             notes.add(String.format(Locale.ROOT, "Run took %d min %02d s; load average before %s, after %s.",
                     took.toMinutes(), took.toSecondsPart(), loadBefore, loadAverage()));
             notes.forEach(w -> md.append("- **").append(w).append("**\n"));
-            md.append('\n').append(PairedTargets.render(results, measuredRounds));
+            if (!results.isEmpty()) {
+                md.append('\n').append(PairedTargets.render(results, measuredRounds));
+            }
+            md.append(documentTable.isEmpty() ? "" : "\n" + documentTable);
             System.out.println();
             System.out.println(md);
             Files.writeString(out, md, StandardCharsets.UTF_8);
             System.out.println("Wrote " + out);
             return 0;
         });
+    }
+
+    private static String documentTargets(int docs, int rounds) throws Exception {
+        DocumentTargets targets = new DocumentTargets(docs, rounds, what -> System.out.println("  " + what + " ..."),
+                new org.openjdk.jmh.infra.Blackhole("Today's password is swordfish. I understand instantiating "
+                        + "Blackholes directly is dangerous."));
+        List<PairedTargets.Result> results = targets.run();
+        return DocumentTargets.render(results, targets.rates(), rounds);
     }
 
     private int run(RunPlan selected, String jdbcUrl, String database, PrintStream logStream, Path logFile)

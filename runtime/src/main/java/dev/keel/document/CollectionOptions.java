@@ -16,12 +16,25 @@ import java.util.Objects;
  * missing field counts as null, as in MongoDB, so at most one document may lack it). {@link #ginIndex()} is a GIN
  * index over the whole document ({@code jsonb_path_ops}): it is not created unless asked for, because it costs on
  * every insert and update.
+ *
+ * <p>{@link #scalarIndex(String)} declares that a path never holds an array, and in exchange lets the compiler drop
+ * MongoDB's array rule for it: an equality with a limit then reads the index in {@code _id} order instead of
+ * combining two index scans and sorting.
  */
 public final class CollectionOptions {
-    /** A declared index on {@code path}. */
-    public record Index(String path, boolean unique) {
+    /**
+     * A declared index on {@code path}.
+     *
+     * @param scalar the path never holds an array (see {@link #scalarIndex(String)})
+     */
+    public record Index(String path, boolean unique, boolean scalar) {
         public Index {
             Objects.requireNonNull(path, "path");
+        }
+
+        /** An index on a path that may hold arrays. */
+        public Index(String path, boolean unique) {
+            this(path, unique, false);
         }
     }
 
@@ -74,6 +87,28 @@ public final class CollectionOptions {
 
     public CollectionOptions uniqueIndex(String path) {
         return withIndex(new Index(path, true));
+    }
+
+    /**
+     * A b-tree index like {@link #index(String)} on a path that holds one value per document, never an array: a
+     * CHECK constraint refuses an array there (also one reached through an array of objects), so an insert, update
+     * or replace that would store one fails with a typed error and changes nothing. Filters on the path then
+     * compile without the array rule's second arm, which lets {@code {"type": "x"}} with a limit read the index in
+     * {@code _id} order and stop after the limit. Declaring it on a collection that already holds an array there
+     * fails with a {@link dev.keel.error.ConstraintViolationException}.
+     */
+    public CollectionOptions scalarIndex(String path) {
+        return withIndex(new Index(path, false, true));
+    }
+
+    /** Whether {@code dotted} is declared with {@link #scalarIndex(String)}. */
+    public boolean isScalar(String dotted) {
+        for (Index i : indexes) {
+            if (i.scalar() && i.path().equals(dotted)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Opt-in GIN index over the whole document; see the class comment for its cost. */

@@ -33,9 +33,10 @@ public interface DocumentStore {
     long exportSubject(String subjectId, OutputStream out);
 
     /**
-     * Deletes every document of the subject in every collection except audit collections, in batches; audit
-     * documents are kept with their subject replaced by a pseudonym. Writes an erasure record and an access log
-     * entry.
+     * Deletes every document of the subject in every collection except audit collections, in batches. Audit
+     * documents are kept; with {@link DocumentSettings#pseudonymiseAudit(String)} their subject (column and
+     * field) and the access log entries that name it are replaced by a pseudonym. Writes an erasure record and an
+     * access log entry (naming the pseudonym when there is one).
      */
     SubjectErasure eraseSubject(String subjectId);
 
@@ -44,7 +45,8 @@ public interface DocumentStore {
 
     /**
      * Runs {@link #purgeExpired()} every {@code interval} on a daemon thread until the returned handle is closed
-     * (closing Keel closes it too). A failed purge is logged and retried at the next interval.
+     * (closing Keel closes it too). A failed purge is logged and retried at the next interval. To purge for as long
+     * as Keel is open, set {@link DocumentSettings#purgeEvery} with {@code Keel.builder().documents(…)} instead.
      */
     AutoCloseable purgeEvery(java.time.Duration interval);
 
@@ -68,4 +70,12 @@ public interface DocumentStore {
 
     /** The access log: who did what, when, from where. */
     AccessLog accessLog();
+
+    /**
+     * Names who acts, and from where, in what this thread records in the access log until the returned scope is
+     * closed (try-with-resources): subject export and erasure, and the collection operations that
+     * {@link DocumentSettings#logWrites()} and {@link DocumentSettings#logReads()} record. Outside a scope the
+     * actor is {@code "keel"} and the address is empty. Scopes nest; closing one restores the one before.
+     */
+    AccessLog.Scope actingAs(String actor, String address);
 }

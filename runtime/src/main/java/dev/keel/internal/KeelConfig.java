@@ -34,7 +34,8 @@ public record KeelConfig(
         String poolName,
         Object meterRegistry,
         String name,
-        String owner) {
+        String owner,
+        dev.keel.document.DocumentSettings documents) {
 
     @Override
     public String toString() {
@@ -44,6 +45,7 @@ public record KeelConfig(
                 + ", leakDetectionThreshold=" + leakDetectionThreshold + ", statementTimeout=" + statementTimeout
                 + ", startupTimeout=" + startupTimeout + ", migrate=" + migrate + ", extraLocations=" + extraLocations
                 + ", retryPolicy=" + retryPolicy + ", poolName=" + poolName + ", name=" + name + ", owner=" + owner
+                + ", documents=" + documents
                 + ", meterRegistry=" + (meterRegistry == null ? "none" : meterRegistry.getClass().getName()) + "]";
     }
 }

@@ -61,6 +61,22 @@ class DocumentCollectionIT {
     }
 
     @Test
+    void anUpdateOfTheSubjectFieldMovesTheDocumentToTheNewSubject() {
+        DocumentCollection<JsonNode> c = docs.collection("moving", JsonNode.class,
+                CollectionOptions.defaults().subjectField("userId"));
+        c.insertMany(List.of(json("{\"_id\": \"1\", \"userId\": \"ann\", \"n\": 1}"),
+                json("{\"_id\": \"2\", \"userId\": \"ann\", \"n\": 2}"),
+                json("{\"_id\": \"3\", \"owner\": \"bob\"}")));
+        c.updateMany("{}", "{\"$inc\": {\"n\": 1}}");
+        assertThat(docs.exportSubject("ann", java.io.OutputStream.nullOutputStream())).isEqualTo(2);
+        c.updateOne("{\"_id\": \"1\"}", "{\"$set\": {\"userId\": \"bob\"}}");
+        c.updateOne("{\"_id\": \"2\"}", "{\"$unset\": {\"userId\": 1}}");
+        c.updateOne("{\"_id\": \"3\"}", "{\"$rename\": {\"owner\": \"userId\"}}");
+        assertThat(docs.exportSubject("ann", java.io.OutputStream.nullOutputStream())).isZero();
+        assertThat(docs.exportSubject("bob", java.io.OutputStream.nullOutputStream())).isEqualTo(2);
+    }
+
+    @Test
     void insertedDocumentsAreFoundByFilterSortAndId() {
         // document-readme:start documents
         DocumentCollection<Memory> memories = docs.collection("memories", Memory.class,
@@ -146,6 +162,58 @@ class DocumentCollectionIT {
     }
 
     @Test
+    void concurrentUpsertsWithTheSameFilterInsertOneDocument() throws Exception {
+        DocumentCollection<JsonNode> c = docs.collection("upserts");
+        int threads = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int key = 0; key < 15; key++) {
+                String filter = "{\"k\": \"key" + key + "\"}";
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+                List<java.util.concurrent.Future<UpdateResult>> results = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return c.updateOne(filter, "{\"$inc\": {\"n\": 1}}", UpdateOptions.defaults().upsert());
+                    }));
+                }
+                int inserted = 0;
+                for (java.util.concurrent.Future<UpdateResult> r : results) {
+                    inserted += r.get().upsertedId() != null ? 1 : 0;
+                }
+                assertThat(inserted).as("upserts that inserted, %s", filter).isEqualTo(1);
+                assertThat(c.find(Query.filter(filter))).as(filter).singleElement()
+                        .satisfies(d -> assertThat(d.get("n").asInt()).isEqualTo(threads));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void settingsPurgePseudonymiseAndLogWhoReads() {
+        docs.collection("notes").insertOne(json("{\"_id\": \"n1\", \"text\": \"hello\"}"));
+        // document-readme:start document-settings
+        try (Keel audited = Keel.builder().jdbcUrl(db.jdbcUrl())
+                .documents(DocumentSettings.defaults().purgeEvery(Duration.ofMinutes(10))
+                        .pseudonymiseAudit("a secret key, kept out of the code").logWrites().logReads())
+                .build()) {
+            DocumentStore store = audited.documents();
+            try (AccessLog.Scope as = store.actingAs("alice", "203.0.113.7")) {
+                store.collection("notes").findById("notes:n1");   // logged: alice, find-by-id, notes, n1, 203.0.113.7
+            }
+        }
+        // document-readme:end document-settings
+        assertThat(docs.accessLog().forTarget("n1", 5)).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo("alice");
+            assertThat(e.operation()).isEqualTo("find-by-id");
+            assertThat(e.collection()).isEqualTo("notes");
+            assertThat(e.address()).isEqualTo("203.0.113.7");
+            assertThat(e.success()).isTrue();
+        });
+    }
+
+    @Test
     void writesInOneTransactionCommitOrRollBackTogether() {
         DocumentCollection<JsonNode> a = docs.collection("tx_a");
         DocumentCollection<JsonNode> b = docs.collection("tx_b");
@@ -166,12 +234,17 @@ class DocumentCollectionIT {
     @Test
     void largeInsertManyGoesThroughCopyAndStreamsBack() {
         DocumentCollection<JsonNode> c = docs.collection("bulk", JsonNode.class,
-                CollectionOptions.defaults().retention(Duration.ofDays(1)));
+                CollectionOptions.defaults().retention(Duration.ofDays(1)).subjectField("who"));
         List<JsonNode> batch = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
-            batch.add(json("{\"i\": " + i + ", \"s\": \"tab\\tand\\\\backslash\\nnewline\"}"));
+            batch.add(json("{" + (i % 2 == 0 ? "\"_id\": \"é:🙂\\\\" + i + "\", " : "") + "\"i\": " + i
+                    + ", \"who\": \"w" + (i % 3) + "\", \"s\": \"tab\\tand\\\\backslash\\nnewline\"}"));
         }
-        assertThat(c.insertMany(batch)).hasSize(5000);
+        assertThat(c.insertMany(batch)).hasSize(5000).contains("bulk:é:🙂\\42");
+        assertThat(c.findById("é:🙂\\42").orElseThrow().get("i").asInt()).isEqualTo(42);
+        assertThat(docs.exportSubject("w1", java.io.OutputStream.nullOutputStream())).isEqualTo(1667);
+        db.execute("DO $$ BEGIN IF (SELECT count(*) FROM keel_docs.bulk WHERE expires_at BETWEEN now() + interval "
+                + "'23 hours' AND now() + interval '25 hours') <> 5000 THEN RAISE EXCEPTION 'expiry'; END IF; END $$");
         try (Stream<JsonNode> s = c.stream(Query.filter("{\"i\": {\"$gte\": 100}}"))) {
             assertThat(s.filter(d -> d.get("s").asText().equals("tab\tand\\backslash\nnewline")).count())
                     .isEqualTo(4900);

@@ -24,7 +24,12 @@ class DocumentDifferentialIT {
     private static final int DOCUMENTS = 300;
     static Keel keel;
     static DocumentStore docs;
+    /** The paths of the generated documents that never hold an array, declared scalar on the second collection. */
+    static final CollectionOptions SCALAR = CollectionOptions.defaults().scalarIndex("n").scalarIndex("s")
+            .scalarIndex("b").scalarIndex("o.y").scalarIndex("o.z.w");
     DocumentCollection<JsonNode> keelSide;
+    /** The same documents with {@link #SCALAR}: filters on those paths compile without the array rule. */
+    DocumentCollection<JsonNode> scalarSide;
     MongoOracle mongo;
 
     @BeforeAll
@@ -48,6 +53,9 @@ class DocumentDifferentialIT {
             all.add(gen.document(i));
         }
         keelSide.insertMany(all.stream().map(d -> DocumentCollectionIT.json(d)).toList());
+        docs.drop("diff_scalar");
+        scalarSide = docs.collection("diff_scalar", JsonNode.class, SCALAR);
+        scalarSide.insertMany(all.stream().map(d -> DocumentCollectionIT.json(d)).toList());
         mongo = new MongoOracle();
         mongo.insert(all);
     }
@@ -58,6 +66,11 @@ class DocumentDifferentialIT {
     }
 
     private List<JsonNode> keel(String filter, String sort, String projection, int skip, int limit) {
+        return keel(keelSide, filter, sort, projection, skip, limit);
+    }
+
+    private static List<JsonNode> keel(DocumentCollection<JsonNode> side, String filter, String sort,
+                                       String projection, int skip, int limit) {
         Query q = Query.filter(filter).skip(skip).limit(limit);
         if (sort != null) {
             q = q.sort(sort);
@@ -65,7 +78,7 @@ class DocumentDifferentialIT {
         if (projection != null) {
             q = q.projection(projection);
         }
-        return keelSide.findJson(q).stream().map(MongoOracle::normal).toList();
+        return side.findJson(q).stream().map(MongoOracle::normal).toList();
     }
 
     private static List<String> ids(List<JsonNode> docs) {
@@ -90,6 +103,7 @@ class DocumentDifferentialIT {
                 continue;
             }
             assertThat(keelSide.count(f)).as("count %s", f).isEqualTo(expected.size());
+            assertThat(ids(keel(scalarSide, f, null, null, 0, 0))).as("with scalar paths: %s", f).isEqualTo(expected);
             if (!expected.isEmpty() && expected.size() < DOCUMENTS) {
                 nonEmpty++;
             }
@@ -114,8 +128,11 @@ class DocumentDifferentialIT {
             String s = gen.sort();
             int skip = gen.nextInt(3) == 0 ? gen.nextInt(20) : 0;
             int limit = gen.nextInt(2) == 0 ? 1 + gen.nextInt(30) : 0;
+            List<String> expected = ids(mongo.find(f, s, null, skip, limit));
             assertThat(ids(keel(f, s, null, skip, limit))).as("filter %s sort %s skip %d limit %d", f, s, skip, limit)
-                    .isEqualTo(ids(mongo.find(f, s, null, skip, limit)));
+                    .isEqualTo(expected);
+            assertThat(ids(keel(scalarSide, f, s, null, skip, limit))).as("with scalar paths: filter %s sort %s",
+                    f, s).isEqualTo(expected);
         }
     }
 

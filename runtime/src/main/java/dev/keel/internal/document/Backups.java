@@ -92,7 +92,8 @@ final class Backups {
             }
             e.put("subjectField", o.subjectField()).put("audit", o.isAudit()).put("gin", o.hasGinIndex());
             ArrayNode idx = e.putArray("indexes");
-            o.indexes().forEach(x -> idx.addObject().put("path", x.path()).put("unique", x.unique()));
+            o.indexes().forEach(x -> idx.addObject().put("path", x.path()).put("unique", x.unique())
+                    .put("scalar", x.scalar()));
         }
         return h;
     }
@@ -225,7 +226,9 @@ final class Backups {
             o = o.ginIndex();
         }
         for (JsonNode i : e.path("indexes")) {
-            o = i.path("unique").asBoolean() ? o.uniqueIndex(i.path("path").asText()) : o.index(i.path("path").asText());
+            o = i.path("unique").asBoolean() ? o.uniqueIndex(i.path("path").asText())
+                    : i.path("scalar").asBoolean() ? o.scalarIndex(i.path("path").asText())
+                    : o.index(i.path("path").asText());
         }
         return o;
     }

@@ -33,7 +33,8 @@ final class Catalog {
         StringBuilder indexes = new StringBuilder("[");
         for (CollectionOptions.Index i : o.indexes()) {
             indexes.append(indexes.length() > 1 ? "," : "").append(DocumentJson.write(
-                    DocumentJson.MAPPER.createObjectNode().put("path", i.path()).put("unique", i.unique())));
+                    DocumentJson.MAPPER.createObjectNode().put("path", i.path()).put("unique", i.unique())
+                            .put("scalar", i.scalar())));
         }
         if (o.hasGinIndex()) {
             indexes.append(indexes.length() > 1 ? "," : "").append("{\"gin\":true}");
@@ -79,6 +80,7 @@ final class Catalog {
                 o = o.ginIndex();
             } else {
                 o = i.path("unique").asBoolean() ? o.uniqueIndex(i.path("path").asText())
+                        : i.path("scalar").asBoolean() ? o.scalarIndex(i.path("path").asText())
                         : o.index(i.path("path").asText());
             }
         }

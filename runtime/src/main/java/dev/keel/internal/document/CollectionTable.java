@@ -54,7 +54,30 @@ final class CollectionTable {
             for (String ddl : indexDdl()) {
                 s.execute(ddl);
             }
+            for (String ddl : scalarChecks()) {
+                s.execute(ddl);
+            }
         }
+    }
+
+    /**
+     * The CHECK constraints of the paths declared scalar: the path's value (as filters see it, so also the array
+     * of values reached through an array of objects) is never an array. Added where missing, by name.
+     */
+    List<String> scalarChecks() {
+        List<String> ddl = new ArrayList<>();
+        for (CollectionOptions.Index i : options.indexes()) {
+            if (!i.scalar()) {
+                continue;
+            }
+            DocPath p = DocPath.parse(i.path(), "index");
+            String constraint = "s" + hash(name + "|scalar|" + i.path());
+            ddl.add("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '" + constraint
+                    + "' AND conrelid = '" + qualified() + "'::regclass) THEN ALTER TABLE " + qualified()
+                    + " ADD CONSTRAINT \"" + constraint + "\" CHECK (" + DocPath.rank(p.value("data"))
+                    + " <> 5); END IF; END $$");
+        }
+        return ddl;
     }
 
     List<String> indexDdl() {

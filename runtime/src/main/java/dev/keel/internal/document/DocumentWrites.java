@@ -44,24 +44,39 @@ final class DocumentWrites {
 
     UpdateResult update(String filterJson, String updateJson, UpdateOptions options, boolean one) {
         JsonNode filter = DocumentJson.parse(filterJson, FilterCompiler.WHERE);
-        Sql where = new FilterCompiler(table.options().hasGinIndex()).document(filter, "data");
+        Sql where = new FilterCompiler(table.options()).document(filter, "data");
         UpdateCompiler update = UpdateCompiler.compile(updateJson);
+        String subjectField = table.options().subjectField();
         Sql sql = new Sql("WITH m AS (SELECT id, version, ").add(update.apply(Sql.of("data")))
                 .add(" AS nd FROM " + table.qualified() + " WHERE ").add(where)
                 .add(one ? " ORDER BY id LIMIT 1" : "")
                 .add(" FOR UPDATE), u AS (UPDATE " + table.qualified() + " t SET data = m.nd, version = t.version + 1,"
-                        + " updated_at = now()" + subjectSet("m.nd") + " FROM m WHERE t.id = m.id AND m.nd IS DISTINCT "
+                        + " updated_at = now()" + (subjectField != null && update.touches(subjectField)
+                        ? subjectSet("m.nd") : "") + " FROM m WHERE t.id = m.id AND m.nd IS DISTINCT "
                         + "FROM t.data");
         versionCheck(sql, options);
         sql.add(" RETURNING t.id) SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM u), "
                 + "(SELECT min(version) FROM m), (SELECT min(id) FROM m)");
         return session.atomic("update " + table.name(), c -> {
+            if (options.isUpsert()) {
+                lockUpsert(c, filter);
+            }
             UpdateResult r = run(c, sql, options);
             if (r.matched() == 0 && options.isUpsert()) {
                 return upsertFromUpdate(c, filter, update);
             }
             return r;
         });
+    }
+
+    /**
+     * Serialises upserts with the same filter on this collection until the transaction ends, so that of two
+     * concurrent ones finding nothing, the second waits, then (its statement starting after the first committed)
+     * finds and updates what the first inserted instead of inserting a second document.
+     */
+    private void lockUpsert(Connection c, JsonNode filter) throws SQLException {
+        Rows.query(c, new Sql("SELECT pg_advisory_xact_lock(hashtext(").bind(table.qualified())
+                .add("), hashtext(").bind(DocumentJson.write(filter)).add("))"), rs -> { });
     }
 
     private static void versionCheck(Sql sql, UpdateOptions options) {
@@ -129,7 +144,7 @@ final class DocumentWrites {
     }
 
     UpdateResult replaceOne(String filterJson, Object replacement, UpdateOptions options, PreparedInserts inserts) {
-        Sql where = FilterCompiler.compile(filterJson, table.options().hasGinIndex());
+        Sql where = FilterCompiler.compile(filterJson, table.options());
         PreparedDocument doc = PreparedDocument.of(replacement, table.options());
         Sql sql = new Sql("WITH m AS (SELECT id, version FROM " + table.qualified() + " WHERE ").add(where)
                 .add(" ORDER BY id LIMIT 1 FOR UPDATE), u AS (UPDATE " + table.qualified() + " t SET data = ")
@@ -142,6 +157,9 @@ final class DocumentWrites {
         sql.add(" RETURNING t.id) SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM u), "
                 + "(SELECT min(version) FROM m), (SELECT min(id) FROM m)");
         return session.atomic("replace in " + table.name(), c -> {
+            if (options.isUpsert()) {
+                lockUpsert(c, DocumentJson.parse(filterJson == null ? "{}" : filterJson, FilterCompiler.WHERE));
+            }
             String[] matchedId = new String[1];
             long[] counts = new long[3];
             Rows.query(c, sql, rs -> {
@@ -167,7 +185,7 @@ final class DocumentWrites {
     }
 
     long delete(String filterJson, boolean one) {
-        Sql where = FilterCompiler.compile(filterJson, table.options().hasGinIndex());
+        Sql where = FilterCompiler.compile(filterJson, table.options());
         Sql sql = one
                 ? new Sql("DELETE FROM " + table.qualified() + " WHERE id = (SELECT id FROM " + table.qualified()
                         + " WHERE ").add(where).add(" ORDER BY id LIMIT 1 FOR UPDATE)")

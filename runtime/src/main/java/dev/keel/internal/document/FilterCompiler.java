@@ -1,6 +1,7 @@
 package dev.keel.internal.document;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.document.CollectionOptions;
 import dev.keel.error.InvalidInputException;
 import java.util.Iterator;
 import java.util.Map;
@@ -16,27 +17,30 @@ final class FilterCompiler {
     private final FieldConditions fields = new FieldConditions(this);
     /** Whether the table has the whole-document GIN index, so equalities also get its jsonpath form. */
     final boolean gin;
+    /** The table's options: its paths declared scalar need no array rule. */
+    private final CollectionOptions options;
     private int aliases;
 
     FilterCompiler() {
-        this(false);
+        this(CollectionOptions.defaults());
     }
 
-    FilterCompiler(boolean gin) {
-        this.gin = gin;
+    FilterCompiler(CollectionOptions options) {
+        this.options = options;
+        this.gin = options.hasGinIndex();
     }
 
     /** The condition for {@code filter} against the table's {@code data}; {@code TRUE} for {@code {}}. */
-    static Sql compile(JsonNode filter, boolean gin) {
-        return new FilterCompiler(gin).document(filter, "data");
+    static Sql compile(JsonNode filter, CollectionOptions options) {
+        return new FilterCompiler(options).document(filter, "data");
     }
 
-    static Sql compile(String filterJson, boolean gin) {
-        return compile(DocumentJson.parse(filterJson == null ? "{}" : filterJson, WHERE), gin);
+    static Sql compile(String filterJson, CollectionOptions options) {
+        return compile(DocumentJson.parse(filterJson == null ? "{}" : filterJson, WHERE), options);
     }
 
     static Sql compile(String filterJson) {
-        return compile(filterJson, false);
+        return compile(filterJson, CollectionOptions.defaults());
     }
 
     String nextAlias() {
@@ -79,7 +83,8 @@ final class FilterCompiler {
                             + "' at the top of a filter (supported: $and, $or, $nor)", WHERE);
                 }
                 DocPath path = DocPath.parse(key, WHERE);
-                return fields.field(Target.of(path, root), value);
+                boolean scalar = root.equals("data") && options.isScalar(path.dotted());
+                return fields.field(scalar ? Target.scalar(path, root) : Target.of(path, root), value);
         }
     }
 
@@ -110,6 +115,11 @@ final class FilterCompiler {
         static Target of(DocPath path, String root) {
             return new Target(path.value(root), path.raw(root), path, root, true,
                     path.isId() ? null : path.throughArray(root));
+        }
+
+        /** A path declared scalar: no array is ever stored there, so the array rule has nothing to add. */
+        static Target scalar(DocPath path, String root) {
+            return new Target(path.value(root), path.raw(root), path, root, false, null);
         }
 
         static Target element(String expr) {

@@ -25,11 +25,13 @@ final class PgDocumentCollection<T> implements DocumentCollection<T> {
     private final DocumentReads reads;
     private final DocumentWrites writes;
     private final PreparedInserts inserts;
+    private final AccessRecorder access;
 
-    PgDocumentCollection(CollectionTable table, Class<T> type, Session session) {
+    PgDocumentCollection(CollectionTable table, Class<T> type, Session session, AccessRecorder access) {
         this.table = table;
         this.type = type;
         this.session = session;
+        this.access = access;
         this.reads = new DocumentReads(table, session);
         this.writes = new DocumentWrites(table, session);
         this.inserts = new PreparedInserts(table, writes.expiresValue());
@@ -46,17 +48,23 @@ final class PgDocumentCollection<T> implements DocumentCollection<T> {
 
     @Override
     public String insertOne(T document) {
-        PreparedDocument d = PreparedDocument.of(document, table.options());
-        session.atomic("insert into " + table.name(), c -> {
-            inserts.insert(c, List.of(d));
-            return null;
+        return access.write("insert", table.name(), null, () -> {
+            PreparedDocument d = PreparedDocument.of(document, table.options());
+            session.atomic("insert into " + table.name(), c -> {
+                inserts.insert(c, List.of(d));
+                return null;
+            });
+            return text(d.id());
         });
-        return text(d.id());
     }
 
     @Override
     public List<String> insertMany(Iterable<? extends T> documents) {
         Objects.requireNonNull(documents, "documents");
+        return access.write("insert-many", table.name(), null, () -> insertAll(documents));
+    }
+
+    private List<String> insertAll(Iterable<? extends T> documents) {
         List<PreparedDocument> docs = new ArrayList<>();
         for (T doc : documents) {
             docs.add(PreparedDocument.of(doc, table.options()));
@@ -73,6 +81,10 @@ final class PgDocumentCollection<T> implements DocumentCollection<T> {
         if (!reportFailures) {
             return new InsertManyResult(insertMany(documents), List.of());
         }
+        return access.write("insert-many", table.name(), null, () -> insertReporting(documents));
+    }
+
+    private InsertManyResult insertReporting(Iterable<? extends T> documents) {
         List<PreparedDocument> docs = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         List<InsertManyResult.Failure> failures = new ArrayList<>();
@@ -103,7 +115,8 @@ final class PgDocumentCollection<T> implements DocumentCollection<T> {
 
     @Override
     public Optional<T> findById(String id) {
-        ObjectNode found = reads.byId(DocumentId.idIn(table.name(), id));
+        String bare = DocumentId.idIn(table.name(), id);
+        ObjectNode found = access.read("find-by-id", table.name(), bare, () -> reads.byId(bare));
         return found == null ? Optional.empty() : Optional.of(DocumentJson.map(found, type));
     }
 
@@ -120,28 +133,33 @@ final class PgDocumentCollection<T> implements DocumentCollection<T> {
 
     @Override
     public List<T> find(Query query) {
-        return reads.find(query).stream().map(n -> DocumentJson.map(n, type)).toList();
+        return find("find", query).stream().map(n -> DocumentJson.map(n, type)).toList();
     }
 
     @Override
     public List<JsonNode> findJson(Query query) {
-        return new ArrayList<>(reads.find(query));
+        return new ArrayList<>(find("find", query));
+    }
+
+    private List<ObjectNode> find(String operation, Query query) {
+        return access.read(operation, table.name(), null, () -> reads.find(query));
     }
 
     @Override
     public Page<T> findPage(Query query) {
-        Page<ObjectNode> p = reads.page(query);
+        Page<ObjectNode> p = access.read("find-page", table.name(), null, () -> reads.page(query));
         return new Page<>(p.items().stream().map(n -> DocumentJson.map(n, type)).toList(), p.nextCursor());
     }
 
     @Override
     public Stream<T> stream(Query query) {
-        return reads.stream(query).map(n -> DocumentJson.map(n, type));
+        return access.read("stream", table.name(), null, () -> reads.stream(query))
+                .map(n -> DocumentJson.map(n, type));
     }
 
     @Override
     public long count(String filterJson) {
-        return reads.count(filterJson);
+        return access.read("count", table.name(), null, () -> reads.count(filterJson));
     }
 
     @Override
@@ -156,7 +174,8 @@ final class PgDocumentCollection<T> implements DocumentCollection<T> {
 
     @Override
     public UpdateResult updateOne(String filterJson, String updateJson, UpdateOptions options) {
-        return writes.update(filterJson, updateJson, options, true);
+        return access.write("update-one", table.name(), null,
+                () -> writes.update(filterJson, updateJson, options, true));
     }
 
     @Override
@@ -166,7 +185,8 @@ final class PgDocumentCollection<T> implements DocumentCollection<T> {
 
     @Override
     public UpdateResult updateMany(String filterJson, String updateJson, UpdateOptions options) {
-        return writes.update(filterJson, updateJson, options, false);
+        return access.write("update-many", table.name(), null,
+                () -> writes.update(filterJson, updateJson, options, false));
     }
 
     @Override
@@ -176,21 +196,22 @@ final class PgDocumentCollection<T> implements DocumentCollection<T> {
 
     @Override
     public UpdateResult replaceOne(String filterJson, T replacement, UpdateOptions options) {
-        return writes.replaceOne(filterJson, replacement, options, inserts);
+        return access.write("replace-one", table.name(), null,
+                () -> writes.replaceOne(filterJson, replacement, options, inserts));
     }
 
     @Override
     public long deleteOne(String filterJson) {
-        return writes.delete(filterJson, true);
+        return access.write("delete-one", table.name(), null, () -> writes.delete(filterJson, true));
     }
 
     @Override
     public long deleteMany(String filterJson) {
-        return writes.delete(filterJson, false);
+        return access.write("delete-many", table.name(), null, () -> writes.delete(filterJson, false));
     }
 
     @Override
     public DocumentCollection<T> in(Tx tx) {
-        return new PgDocumentCollection<>(table, type, Session.tx(Objects.requireNonNull(tx, "tx")));
+        return new PgDocumentCollection<>(table, type, Session.tx(Objects.requireNonNull(tx, "tx")), access);
     }
 }

@@ -5,6 +5,7 @@ import dev.keel.document.AccessLog;
 import dev.keel.document.CollectionInfo;
 import dev.keel.document.CollectionOptions;
 import dev.keel.document.DocumentCollection;
+import dev.keel.document.DocumentSettings;
 import dev.keel.document.DocumentStore;
 import dev.keel.document.PurgeResult;
 import dev.keel.document.SubjectErasure;
@@ -35,18 +36,57 @@ public final class PgDocumentStore implements DocumentStore, AutoCloseable {
     private final Backups backups;
     private final java.util.List<java.util.concurrent.ScheduledExecutorService> schedules =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final DocumentSettings settings;
+    private final AccessRecorder access;
+    private final java.util.concurrent.Future<?> periodicPurge;
+    private volatile boolean closed;
 
     public PgDocumentStore(StoreContext context) {
-        this(context.pool());
-    }
-
-    PgDocumentStore(DataSource pool) {
-        this.pool = pool;
+        this.pool = context.pool();
+        this.settings = context.config().documents();
         this.session = Session.pool(pool);
         this.accessLog = new PgAccessLog(pool);
+        this.access = new AccessRecorder(accessLog, settings.logsWrites(), settings.logsReads());
         this.subjects = new Subjects(pool);
         this.retention = new Retention(pool, 1000, Duration.ofSeconds(30), Duration.ofSeconds(2));
         this.backups = new Backups(pool);
+        Duration every = settings.purgeInterval();
+        this.periodicPurge = every == null ? null : context.workers().submit(() -> {
+            purgeLoop(every);
+            return null;
+        });
+    }
+
+    /** Purges every {@code interval} until interrupted (Keel's close cancels it). */
+    private void purgeLoop(Duration interval) {
+        Thread me = Thread.currentThread();
+        String name = me.getName();
+        me.setName("keel-docs-purge");
+        try {
+            while (!closed && !me.isInterrupted()) {
+                try {
+                    Thread.sleep(interval.toMillis(), interval.toNanosPart() % 1_000_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                purgeOnce(interval);
+            }
+        } finally {
+            me.setName(name);
+        }
+    }
+
+    private void purgeOnce(Duration interval) {
+        try {
+            PurgeResult p = purgeExpired();
+            if (p.total() > 0) {
+                LOG.info("purged {} expired documents: {}", p.total(), p.deleted());
+            }
+        } catch (RuntimeException e) {
+            if (!closed && !Thread.currentThread().isInterrupted()) {
+                LOG.warn("scheduled purge failed; next in {}", interval, e);
+            }
+        }
     }
 
     @Override
@@ -64,7 +104,7 @@ public final class PgDocumentStore implements DocumentStore, AutoCloseable {
             });
             tables.put(name, table);
         }
-        return new PgDocumentCollection<>(table, type, session);
+        return new PgDocumentCollection<>(table, type, session, access);
     }
 
     @Override
@@ -72,7 +112,7 @@ public final class PgDocumentStore implements DocumentStore, AutoCloseable {
         dev.keel.document.DocumentId.checkCollectionName(name);
         CollectionTable known = tables.get(name);
         if (known != null) {
-            return new PgDocumentCollection<>(known, type, session);
+            return new PgDocumentCollection<>(known, type, session, access);
         }
         CollectionOptions recorded = session.atomic("read catalog", c -> Catalog.options(c, name))
                 .orElse(CollectionOptions.defaults());
@@ -111,27 +151,22 @@ public final class PgDocumentStore implements DocumentStore, AutoCloseable {
     public long exportSubject(String subjectId, OutputStream out) {
         Subjects.checkSubject(subjectId);
         Objects.requireNonNull(out, "out");
-        boolean ok = false;
-        try {
-            long n = subjects.export(subjectId, withSubjects(), out);
-            ok = true;
-            return n;
-        } finally {
-            accessLog.record(SYSTEM_ACTOR, "export-subject", null, subjectId, null, ok);
-        }
+        return access.recorded("export-subject", null, subjectId,
+                () -> subjects.export(subjectId, withSubjects(), out));
     }
 
     @Override
     public SubjectErasure eraseSubject(String subjectId) {
         Subjects.checkSubject(subjectId);
-        boolean ok = false;
-        try {
-            SubjectErasure e = subjects.erase(subjectId, SYSTEM_ACTOR, withSubjects());
-            ok = true;
-            return e;
-        } finally {
-            accessLog.record(SYSTEM_ACTOR, "erase-subject", null, subjectId, null, ok);
-        }
+        String pseudonym = settings.pseudonymKey() == null ? null
+                : Subjects.pseudonym(settings.pseudonymKey(), subjectId);
+        return access.recorded("erase-subject", null, pseudonym != null ? pseudonym : subjectId,
+                () -> subjects.erase(subjectId, access.actor(), withSubjects(), pseudonym));
+    }
+
+    @Override
+    public AccessLog.Scope actingAs(String actor, String address) {
+        return access.actingAs(actor, address);
     }
 
     @Override
@@ -170,6 +205,10 @@ public final class PgDocumentStore implements DocumentStore, AutoCloseable {
     /** Stops scheduled purges; idempotent. */
     @Override
     public void close() {
+        closed = true;
+        if (periodicPurge != null) {
+            periodicPurge.cancel(true);
+        }
         schedules.forEach(java.util.concurrent.ScheduledExecutorService::shutdownNow);
         schedules.clear();
     }

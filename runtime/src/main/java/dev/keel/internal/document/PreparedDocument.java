@@ -26,8 +26,32 @@ record PreparedDocument(String id, String json, String subject, boolean ownId) {
         } else {
             throw new InvalidInputException("must be a string when given, was " + given.getNodeType(), "_id");
         }
+        checkScalars(doc, options);
         String json = DocumentJson.checkedText(doc, "document");
         return new PreparedDocument(id, json, subjectOf(doc, options), own);
+    }
+
+    /**
+     * Refuses an array at a path declared scalar, before any SQL, where it is reached through objects alone; one
+     * reached through an array of objects is left to the table's CHECK constraint.
+     */
+    static void checkScalars(JsonNode doc, CollectionOptions options) {
+        for (CollectionOptions.Index i : options.indexes()) {
+            if (!i.scalar()) {
+                continue;
+            }
+            JsonNode at = doc;
+            for (String segment : i.path().split("\\.")) {
+                at = at.isObject() ? at.get(segment) : null;
+                if (at == null) {
+                    break;
+                }
+            }
+            if (at != null && at.isArray()) {
+                throw new InvalidInputException("'" + i.path() + "' is declared a scalar index path, so it cannot "
+                        + "hold an array", "document");
+            }
+        }
     }
 
     static String subjectOf(JsonNode doc, CollectionOptions options) {

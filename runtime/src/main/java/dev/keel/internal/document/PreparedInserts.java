@@ -1,6 +1,7 @@
 package dev.keel.internal.document;
 
 import dev.keel.document.InsertManyResult;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -73,29 +74,46 @@ final class PreparedInserts {
         return failures;
     }
 
-    /** COPY in text format: one row per document, tab-separated, with COPY's escapes. */
+    /**
+     * Binary COPY: per row the field count, then each field as its length and bytes (text as UTF-8, jsonb as the
+     * format version 1 and UTF-8, timestamptz as microseconds since 2000-01-01), NULL as length -1. Sent in
+     * chunks of about 1 MiB.
+     */
     private void copy(Connection c, List<PreparedDocument> docs) throws SQLException {
-        Long retentionMillis = table.options().retention() == null ? null : table.options().retention().toMillis();
-        String now = null;
-        if (retentionMillis != null) {
-            now = Rows.queryString(c, Sql.of("SELECT (now() + " + retentionMillis
-                    + " * interval '1 millisecond')::text"));
+        Long expires = null;
+        if (table.options().retention() != null) {
+            expires = Rows.queryLong(c, Sql.of("SELECT ((extract(epoch FROM now() + "
+                    + table.options().retention().toMillis() + " * interval '1 millisecond') - 946684800) "
+                    + "* 1000000)::bigint"));
         }
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-        String sql = "COPY " + table.qualified() + " (id, data, subject_id, expires_at) FROM STDIN";
-        StringBuilder buf = new StringBuilder(1 << 20);
-        org.postgresql.copy.CopyIn in = copy.copyIn(sql);
+        org.postgresql.copy.CopyIn in = copy.copyIn("COPY " + table.qualified()
+                + " (id, data, subject_id, expires_at) FROM STDIN (FORMAT binary)");
         try {
+            Chunk out = new Chunk();
+            out.write(SIGNATURE);
+            out.writeInt(0);
+            out.writeInt(0);
             for (PreparedDocument d : docs) {
-                escape(buf, d.id()).append('\t');
-                escape(buf, d.json()).append('\t');
-                (d.subject() == null ? buf.append("\\N") : escape(buf, d.subject())).append('\t');
-                buf.append(now == null ? "\\N" : now).append('\n');
-                if (buf.length() > (1 << 20)) {
-                    flush(in, buf);
+                out.writeShort(4);
+                out.text(d.id());
+                byte[] json = d.json().getBytes(StandardCharsets.UTF_8);
+                out.writeInt(json.length + 1);
+                out.write(1);
+                out.write(json);
+                out.text(d.subject());
+                if (expires == null) {
+                    out.writeInt(-1);
+                } else {
+                    out.writeInt(8);
+                    out.writeLong(expires);
+                }
+                if (out.size() > (1 << 20)) {
+                    out.sendTo(in);
                 }
             }
-            flush(in, buf);
+            out.writeShort(-1);
+            out.sendTo(in);
             in.endCopy();
         } finally {
             if (in.isActive()) {
@@ -104,23 +122,67 @@ final class PreparedInserts {
         }
     }
 
-    private static void flush(org.postgresql.copy.CopyIn in, StringBuilder buf) throws SQLException {
-        byte[] bytes = buf.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        in.writeToCopy(bytes, 0, bytes.length);
-        buf.setLength(0);
-    }
+    private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
 
-    private static StringBuilder escape(StringBuilder b, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '\\' -> b.append("\\\\");
-                case '\t' -> b.append("\\t");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                default -> b.append(ch);
+    /** A growing buffer of COPY data in network byte order. Not thread-safe. */
+    private static final class Chunk {
+        private byte[] buf = new byte[1 << 21];
+        private int size;
+
+        private void room(int n) {
+            if (size + n > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
             }
         }
-        return b;
+
+        void write(int b) {
+            room(1);
+            buf[size++] = (byte) b;
+        }
+
+        void write(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, buf, size, b.length);
+            size += b.length;
+        }
+
+        void writeShort(int v) {
+            room(2);
+            buf[size++] = (byte) (v >>> 8);
+            buf[size++] = (byte) v;
+        }
+
+        void writeInt(int v) {
+            room(4);
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                buf[size++] = (byte) (v >>> shift);
+            }
+        }
+
+        void writeLong(long v) {
+            room(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buf[size++] = (byte) (v >>> shift);
+            }
+        }
+
+        void text(String s) {
+            if (s == null) {
+                writeInt(-1);
+                return;
+            }
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            writeInt(b.length);
+            write(b);
+        }
+
+        int size() {
+            return size;
+        }
+
+        void sendTo(org.postgresql.copy.CopyIn in) throws SQLException {
+            in.writeToCopy(buf, 0, size);
+            size = 0;
+        }
     }
 }

@@ -54,7 +54,7 @@ final class Rows {
 
     /** The document a row holds: {@code _id} (when included) first, then the data's fields. */
     static ObjectNode document(String id, String data, boolean includeId) {
-        ObjectNode body = DocumentJson.parseObject(data, "stored document");
+        ObjectNode body = DocumentJson.parseStored(data);
         if (!includeId) {
             return body;
         }

@@ -11,14 +11,19 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
 import org.jooq.JSONB;
 import org.jooq.SQLDialect;
@@ -84,12 +89,33 @@ final class Subjects {
         }
     }
 
-    SubjectErasure erase(String subjectId, String actor, List<CollectionInfo> collections) {
+    /** {@code pseudonym:} and the hex of HMAC-SHA256(key, subject), truncated to 128 bits. */
+    static String pseudonym(String key, String subjectId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] h = mac.doFinal(subjectId.getBytes(StandardCharsets.UTF_8));
+            return "pseudonym:" + HexFormat.of().formatHex(h, 0, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    /**
+     * Deletes the subject's documents outside audit collections, in batches of {@value #BATCH} on one connection
+     * (each batch auto-committed). With a {@code pseudonym}, the subject of the audit documents (column and field)
+     * and the access log entries that name it are replaced by it, also in batches.
+     */
+    SubjectErasure erase(String subjectId, String actor, List<CollectionInfo> collections, String pseudonym) {
         Map<String, Long> deleted = new LinkedHashMap<>();
         Map<String, Long> kept = new LinkedHashMap<>();
         try (Connection c = pool.getConnection()) {
             for (CollectionInfo info : collections) {
                 CollectionTable t = new CollectionTable(info.name(), dev.keel.document.CollectionOptions.defaults());
+                if (info.audit() && pseudonym != null) {
+                    kept.put(info.name(), pseudonymise(c, t, info.subjectField(), subjectId, pseudonym));
+                    continue;
+                }
                 if (info.audit()) {
                     kept.put(info.name(), Rows.queryLong(c, new Sql("SELECT count(*) FROM " + t.qualified()
                             + " WHERE subject_id = ").bind(subjectId)));
@@ -106,6 +132,14 @@ final class Subjects {
                     deleted.put(info.name(), n);
                 }
             }
+            if (pseudonym != null) {
+                int got;
+                do {
+                    got = Rows.update(c, new Sql("UPDATE keel.doc_access_log SET target = ").bind(pseudonym)
+                            .add(" WHERE id IN (SELECT id FROM keel.doc_access_log WHERE target = ").bind(subjectId)
+                            .add(" LIMIT " + BATCH + ")"));
+                } while (got == BATCH);
+            }
             String counts = DocumentJson.write(DocumentJson.MAPPER.valueToTree(deleted));
             long id = DSL.using(c, SQLDialect.POSTGRES).insertInto(DOC_ERASURES)
                     .set(DOC_ERASURES.SUBJECT_HASH, CollectionTable.hash("subject|" + subjectId))
@@ -116,5 +150,22 @@ final class Subjects {
         } catch (SQLException e) {
             throw ErrorTranslator.translate("erase subject", e);
         }
+    }
+
+    private static long pseudonymise(Connection c, CollectionTable t, String field, String subjectId,
+                                     String pseudonym) throws SQLException {
+        DocPath f = DocPath.parse(field, "subjectField");
+        long n = 0;
+        int got;
+        do {
+            got = Rows.update(c, new Sql("UPDATE " + t.qualified() + " SET subject_id = ").bind(pseudonym)
+                    .add(", data = CASE WHEN (data -> '" + f.dotted() + "') IS NOT NULL THEN jsonb_set(data, "
+                            + f.textArray() + ", to_jsonb(").bind(pseudonym).add("::text)) ELSE data END, "
+                            + "version = version + 1, updated_at = now() WHERE id IN (SELECT id FROM "
+                            + t.qualified() + " WHERE subject_id = ")
+                    .bind(subjectId).add(" LIMIT " + BATCH + ")"));
+            n += got;
+        } while (got == BATCH);
+        return n;
     }
 }

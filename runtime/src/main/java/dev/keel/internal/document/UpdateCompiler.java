@@ -63,6 +63,16 @@ final class UpdateCompiler {
         return p;
     }
 
+    /** Whether the update may change the top-level field {@code field} (or something inside it). */
+    boolean touches(String field) {
+        for (DocPath t : touched) {
+            if (t.segments().get(0).equals(field)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean overlaps(DocPath a, DocPath b) {
         int n = Math.min(a.segments().size(), b.segments().size());
         return a.segments().subList(0, n).equals(b.segments().subList(0, n));

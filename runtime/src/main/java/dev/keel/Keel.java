@@ -403,6 +403,10 @@ public final class Keel implements AutoCloseable {
         }
         p.setProperty("ApplicationName", config.applicationName());
         p.setProperty("connectTimeout", Long.toString(Math.max(1, config.acquireTimeout().toSeconds())));
+        if (!config.socketTimeout().isZero()) {
+            long ms = config.socketTimeout().toMillis();
+            p.setProperty("socketTimeout", Long.toString((ms + 999) / 1000));
+        }
         return p;
     }
 

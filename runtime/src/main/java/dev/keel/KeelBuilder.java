@@ -27,6 +27,7 @@ public final class KeelBuilder {
     private Duration maxLifetime = Duration.ofMinutes(30);
     private Duration leakDetectionThreshold = Duration.ZERO;
     private Duration statementTimeout = Duration.ZERO;
+    private Duration socketTimeout = Duration.ZERO;
     private Duration startupTimeout = Duration.ofSeconds(30);
     private boolean migrate = true;
     private final List<String> locations = new ArrayList<>();
@@ -109,6 +110,19 @@ public final class KeelBuilder {
     /** PostgreSQL's statement_timeout for every connection (0 = none, the default). */
     public KeelBuilder statementTimeout(Duration timeout) {
         this.statementTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * How long a connection waits for the server's answer before it counts as lost (pgjdbc's {@code socketTimeout},
+     * in whole seconds; 0 = no limit, the default; else at least 1 s). It is the only thing that ends a statement on a
+     * network that stops forwarding without closing anything, because the server's own {@code statement_timeout}
+     * answer cannot arrive either: the statement then fails as a {@link dev.keel.error.ConnectionLostException} and
+     * the pool drops the connection. Set it above the longest statement you run. A {@code socketTimeout} in the URL
+     * takes precedence.
+     */
+    public KeelBuilder socketTimeout(Duration timeout) {
+        this.socketTimeout = timeout;
         return this;
     }
 
@@ -273,6 +287,7 @@ public final class KeelBuilder {
         duration(errors, "idleTimeout", idleTimeout, Duration.ofSeconds(10), true);
         duration(errors, "maxLifetime", maxLifetime, Duration.ofSeconds(30), true);
         duration(errors, "leakDetectionThreshold", leakDetectionThreshold, Duration.ofSeconds(2), true);
+        duration(errors, "socketTimeout", socketTimeout, Duration.ofSeconds(1), true);
         duration(errors, "statementTimeout", statementTimeout, Duration.ofMillis(1), true);
         duration(errors, "startupTimeout", startupTimeout, Duration.ZERO, true);
         for (String location : locations) {
@@ -309,7 +324,7 @@ public final class KeelBuilder {
                 maxLifetime, leakDetectionThreshold, statementTimeout, startupTimeout, migrate, List.copyOf(locations),
                 userSchema, List.copyOf(flyway), retryPolicy, List.copyOf(retryListeners), applicationName, poolName, meterRegistry,
                 name != null ? name : dev.keel.internal.Registry.defaultName(poolName),
-                owner != null ? owner : dev.keel.internal.Registry.caller(), documents);
+                owner != null ? owner : dev.keel.internal.Registry.caller(), documents, socketTimeout);
     }
 
     /** By class name, so that checking does not load Micrometer (MeterRegistry is an abstract class). */

@@ -48,6 +48,9 @@ class KeelConfigTest {
                 .hasMessageContaining("jdbcUrl").hasMessageContaining("unknown scheme");
         assertThatThrownBy(() -> Keel.builder().jdbcUrl("jdbc:postgresql://h/db").acquireTimeout(Duration.ofMillis(-5)).config())
                 .hasMessageContaining("acquireTimeout");
+        assertThatThrownBy(() -> Keel.builder().jdbcUrl("jdbc:postgresql://h/db").socketTimeout(Duration.ofMillis(300))
+                .config()).isInstanceOf(InvalidInputException.class).hasMessageContaining("socketTimeout");
+        assertThat(Keel.builder().jdbcUrl("jdbc:postgresql://h/db").config().socketTimeout()).isZero();
         assertThatThrownBy(() -> Keel.builderFromEnvironment(Map.of("DATABASE_URL", "jdbc:postgresql://h/db",
                 "KEEL_DB_MAX_CONNECTIONS", "ten")).config())
                 .hasMessageContaining("KEEL_DB_MAX_CONNECTIONS").hasMessageContaining("ten");

@@ -35,7 +35,8 @@ public record KeelConfig(
         Object meterRegistry,
         String name,
         String owner,
-        dev.keel.document.DocumentSettings documents) {
+        dev.keel.document.DocumentSettings documents,
+        Duration socketTimeout) {
 
     @Override
     public String toString() {
@@ -45,7 +46,7 @@ public record KeelConfig(
                 + ", leakDetectionThreshold=" + leakDetectionThreshold + ", statementTimeout=" + statementTimeout
                 + ", startupTimeout=" + startupTimeout + ", migrate=" + migrate + ", extraLocations=" + extraLocations
                 + ", retryPolicy=" + retryPolicy + ", poolName=" + poolName + ", name=" + name + ", owner=" + owner
-                + ", documents=" + documents
+                + ", documents=" + documents + ", socketTimeout=" + socketTimeout
                 + ", meterRegistry=" + (meterRegistry == null ? "none" : meterRegistry.getClass().getName()) + "]";
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.TestReporter;
  */
 @KeelTest
 class FrozenNetworkIT {
-    /** pgjdbc's socketTimeout, in seconds, as the URL parameter that sets it. */
+    /** Keel's socketTimeout (pgjdbc's), in seconds. */
     static final int SOCKET_TIMEOUT_S = 2;
     static final Duration SLACK = Duration.ofMillis(1500);
 
@@ -30,8 +30,8 @@ class FrozenNetworkIT {
             TestReporter reporter, TestInfo info) throws Exception {
         db.execute("CREATE TABLE frozen (n int)");
         try (TcpProxy proxy = TcpProxy.inFrontOf(db.jdbcUrl());
-             Keel keel = Keel.builder().jdbcUrl(proxy.route(db.jdbcUrl(), "socketTimeout=" + SOCKET_TIMEOUT_S))
-                     .maxPoolSize(3).acquireTimeout(Duration.ofSeconds(2)).migrate(false).name("frozen").build()) {
+             Keel keel = Keel.builder().jdbcUrl(proxy.route(db.jdbcUrl(), null))
+                     .socketTimeout(Duration.ofSeconds(SOCKET_TIMEOUT_S)).maxPoolSize(3).acquireTimeout(Duration.ofSeconds(2)).migrate(false).name("frozen").build()) {
             keel.transaction(tx -> tx.dsl().execute("INSERT INTO frozen VALUES (0)"));
             PoolStats before = keel.poolStats();
 

@@ -473,27 +473,7 @@ final class DocumentTargets {
     // ---- measuring
 
     private Result measure(String what, double atLeast, Side mine, Side yardstick, boolean byTime) throws Exception {
-        double[] ratios = new double[rounds];
-        double[] mineSeconds = new double[rounds];
-        double[] yardstickSeconds = new double[rounds];
-        for (int round = -1; round < rounds; round++) { // round -1 warms up
-            double m;
-            double y;
-            if ((round & 1) == 0) {
-                y = yardstick.seconds();
-                m = mine.seconds();
-            } else {
-                m = mine.seconds();
-                y = yardstick.seconds();
-            }
-            if (round >= 0) {
-                mineSeconds[round] = m;
-                yardstickSeconds[round] = y;
-                ratios[round] = byTime ? y / m : (mine.rows() / m) / (yardstick.rows() / y);
-            }
-        }
-        return new Result(what, docs, atLeast, ratios, PairedTargets.median(mineSeconds),
-                PairedTargets.median(yardstickSeconds));
+        return PairedTargets.measure(what, docs, rounds, atLeast, mine, yardstick, byTime);
     }
 
     /** The Markdown of the document targets and rates. */

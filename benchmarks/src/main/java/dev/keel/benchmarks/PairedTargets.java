@@ -163,6 +163,12 @@ final class PairedTargets {
      */
     Result measure(String what, int rows, double atLeast, Side mine, Side yardstick, boolean byTime)
             throws Exception {
+        return measure(what, rows, rounds, atLeast, mine, yardstick, byTime);
+    }
+
+    /** Like {@link #measure(String, int, double, Side, Side, boolean)}, over {@code rounds} measured rounds. */
+    static Result measure(String what, int rows, int rounds, double atLeast, Side mine, Side yardstick,
+                          boolean byTime) throws Exception {
         double[] ratios = new double[rounds];
         double[] mineSeconds = new double[rounds];
         double[] yardstickSeconds = new double[rounds];

@@ -64,9 +64,10 @@ class BenchmarkSuiteIT {
         assertThat(run.exit()).as("runner exit code").isZero();
         String table = Files.readString(report);
         assertThat(table).contains("median of 1 round").contains("--smoke").contains("PostgreSQL 17");
-        // COPY x 2, MULTI_ROW x 2, load x 2, graph save x 4, neighbours, khop: each row ends with its verdict
+        // COPY x 2, MULTI_ROW x 2, load x 2, graph save x 4, neighbours, khop, and the documents' insertMany,
+        // findById, equality x 2, range x 2, updateMany and cursor page: each row ends with its verdict
         assertThat(table.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| target"))
-                .filter(l -> l.endsWith("| yes |") || l.endsWith("| **no** |"))).hasSize(12);
+                .filter(l -> l.endsWith("| yes |") || l.endsWith("| **no** |"))).hasSize(12 + 8);
         // and checkpoints per second with eight savers, a figure without a target
         assertThat(table.lines().filter(l -> l.startsWith("| Checkpoints/s") && l.endsWith("| — | reported |")))
                 .hasSize(1);

@@ -100,12 +100,36 @@ final class QueryGenerator {
         return v;
     }
 
+    /**
+     * A filter led by an equality with a string, number or boolean on one of the paths that hold arrays in some
+     * documents, alone or beside another condition or inside an {@code $or}.
+     */
+    String equalityFilter() {
+        String f = pick(new String[] {"arr", "tags", "o.x", "objs.k", "objs.v", "n", "s"});
+        String v = nonNull(f);
+        String eq = "\"" + f + "\": " + (chance(30) ? "{\"$eq\": " + v + "}" : v);
+        return switch (rnd.nextInt(3)) {
+            case 0 -> "{" + eq + "}";
+            case 1 -> {
+                String other;
+                do {
+                    other = condition();
+                } while (other.startsWith("\"" + f + "\":"));
+                yield "{" + eq + ", " + other + "}";
+            }
+            default -> "{" + eq + ", \"$or\": [{" + condition() + "}, {" + condition() + "}]}";
+        };
+    }
+
     String condition() {
         String f = SCALAR_FIELDS[rnd.nextInt(SCALAR_FIELDS.length)];
         String q = "\"" + f + "\": ";
         int kind = rnd.nextInt(19);
         if (f.startsWith("objs.") && (kind == 2 || kind == 5 || kind == 13 || kind == 17)) {
             kind = 0; // mongo-java-server evaluates these per element through arrays of objects; see DocumentDifferencesIT
+        }
+        if (kind == 17 && (f.equals("arr") || f.equals("tags") || f.equals("o.x"))) {
+            kind = 3; // mongo-java-server wants one element within both bounds of a range; see DocumentDifferencesIT
         }
         switch (kind) {
             case 0: return q + nonNull(f);

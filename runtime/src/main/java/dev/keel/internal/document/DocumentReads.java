@@ -35,11 +35,23 @@ final class DocumentReads {
     static Sql select(CollectionTable table, Query q, Projection projection, SortSpec sort, boolean cursorColumns,
                       int extra) {
         Sql where = FilterCompiler.compile(q.filter(), table.options());
-        Sql sql = new Sql("SELECT id, " + projection.render("data") + " AS doc"
-                + (cursorColumns ? sort.cursorColumns() : "") + " FROM " + table.qualified() + " WHERE ")
-                .add(where);
-        if (q.cursor() != null) {
-            sql.add(" AND ").add(sort.after(q.cursor()));
+        DocPath split = q.limit() > 0 ? FilterCompiler.splitPath(q.filter(), table.options()) : null;
+        String columns = "SELECT id, " + projection.render("data") + " AS doc"
+                + (cursorColumns ? sort.cursorColumns() : "") + " FROM ";
+        Sql sql;
+        if (split == null) {
+            sql = new Sql(columns + table.qualified() + " WHERE ").add(where);
+            if (q.cursor() != null) {
+                sql.add(" AND ").add(sort.after(q.cursor()));
+            }
+        } else {
+            // The rows without an array at the path, then those with one: each half reads the path's index in
+            // order and stops at the page's end; the outer query merges at most two pages.
+            long rows = (long) q.limit() + extra + q.skip();
+            Sql scalars = FilterCompiler.compileWithoutArraysAt(q.filter(), table.options(), split);
+            Sql arrays = new Sql("(").add(where).add(" AND " + DocPath.rank(split.value("data")) + " = 5)");
+            sql = new Sql(columns + "(").add(half(table, scalars, sort, q.cursor(), rows)).add(" UNION ALL ")
+                    .add(half(table, arrays, sort, q.cursor(), rows)).add(") AS u");
         }
         sql.add(" ORDER BY " + sort.orderBy());
         // Limit and offset are numbers, written into the text rather than bound: with a bound LIMIT the generic
@@ -52,6 +64,14 @@ final class DocumentReads {
             sql.add(" OFFSET " + q.skip());
         }
         return sql;
+    }
+
+    private static Sql half(CollectionTable table, Sql where, SortSpec sort, String cursor, long rows) {
+        Sql sql = new Sql("(SELECT id, data FROM " + table.qualified() + " WHERE ").add(where);
+        if (cursor != null) {
+            sql.add(" AND ").add(sort.after(cursor));
+        }
+        return sql.add(" ORDER BY " + sort.orderBy() + " LIMIT " + rows + ")");
     }
 
     List<ObjectNode> find(Query q) {

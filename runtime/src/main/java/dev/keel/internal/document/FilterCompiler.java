@@ -19,6 +19,8 @@ final class FilterCompiler {
     final boolean gin;
     /** The table's options: its paths declared scalar need no array rule. */
     private final CollectionOptions options;
+    /** A path compiled as if declared scalar, for the half of a split find that excludes arrays there; or null. */
+    private final String assumedScalar;
     private int aliases;
 
     FilterCompiler() {
@@ -26,8 +28,13 @@ final class FilterCompiler {
     }
 
     FilterCompiler(CollectionOptions options) {
+        this(options, null);
+    }
+
+    private FilterCompiler(CollectionOptions options, String assumedScalar) {
         this.options = options;
         this.gin = options.hasGinIndex();
+        this.assumedScalar = assumedScalar;
     }
 
     /** The condition for {@code filter} against the table's {@code data}; {@code TRUE} for {@code {}}. */
@@ -41,6 +48,54 @@ final class FilterCompiler {
 
     static Sql compile(String filterJson) {
         return compile(filterJson, CollectionOptions.defaults());
+    }
+
+    /**
+     * The condition for {@code filter} on the rows whose value at {@code path} is not an array, where the filter
+     * holds an equality on {@code path} with a value that is not an array (see {@link #splitPath}): on those rows
+     * the array rule adds nothing anywhere in the filter, so {@code path} compiles as if declared scalar.
+     */
+    static Sql compileWithoutArraysAt(String filterJson, CollectionOptions options, DocPath path) {
+        return new FilterCompiler(options, path.dotted()).document(DocumentJson.parse(filterJson, WHERE), "data");
+    }
+
+    /**
+     * The path on which a find with a limit is best run as two ordered halves, or null: a top-level equality
+     * ({@code {"p": v}} or {@code {"p": {"$eq": v, …}}}, {@code v} a string, number or boolean) on a path with a
+     * plain {@code index}. Such an equality holds only where the value is {@code v} itself or an array holding
+     * it, two disjoint sets of rows; apart, each reads the index in the query's order, where their {@code OR}
+     * makes PostgreSQL collect every match and sort it before it can stop at the limit.
+     */
+    static DocPath splitPath(String filterJson, CollectionOptions options) {
+        if (filterJson == null || filterJson.isBlank()) {
+            return null;
+        }
+        JsonNode doc = DocumentJson.parse(filterJson, WHERE);
+        if (!doc.isObject()) {
+            return null;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = doc.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().startsWith("$") || !hasPlainIndex(options, e.getKey())) {
+                continue;
+            }
+            JsonNode v = e.getValue();
+            JsonNode eq = v.isObject() && v.size() > 0 && v.fieldNames().next().startsWith("$") ? v.get("$eq") : v;
+            if (eq != null && (eq.isTextual() || eq.isNumber() || eq.isBoolean())) {
+                DocPath path = DocPath.parse(e.getKey(), WHERE);
+                return path.isId() ? null : path;
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasPlainIndex(CollectionOptions options, String dotted) {
+        for (CollectionOptions.Index i : options.indexes()) {
+            if (!i.scalar() && i.path().equals(dotted)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     String nextAlias() {
@@ -83,7 +138,8 @@ final class FilterCompiler {
                             + "' at the top of a filter (supported: $and, $or, $nor)", WHERE);
                 }
                 DocPath path = DocPath.parse(key, WHERE);
-                boolean scalar = root.equals("data") && options.isScalar(path.dotted());
+                boolean scalar = root.equals("data")
+                        && (options.isScalar(path.dotted()) || path.dotted().equals(assumedScalar));
                 return fields.field(scalar ? Target.scalar(path, root) : Target.of(path, root), value);
         }
     }

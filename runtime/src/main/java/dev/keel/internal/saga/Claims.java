@@ -27,24 +27,22 @@ final class Claims {
      * Rows another claimer has locked are skipped, so claimers never wait for each other.
      */
     static List<SagasRecord> claim(DSLContext dsl, String name, String owner, Duration lease, int n) {
-        return dsl.update(SAGAS)
-                .set(SAGAS.LEASE_OWNER, owner)
-                .set(SAGAS.LEASE_EXPIRES_AT, SagaSql.nowPlus(lease))
-                .set(SAGAS.EPOCH, SAGAS.EPOCH.plus(1))
-                .set(SAGAS.RECOVERIES, DSL.when(SAGAS.LEASE_OWNER.isNotNull(), SAGAS.RECOVERIES.plus(1))
-                        .otherwise(SAGAS.RECOVERIES))
-                .where(SAGAS.ID.in(DSL.select(SAGAS.ID).from(SAGAS)
-                        .where(SAGAS.NAME.eq(name))
-                        .and(SagaStatistics.RUNNABLE)
-                        .and(DSL.not(DSL.condition(SAGAS.QUARANTINED)))
-                        .and(SAGAS.NEXT_RUN_AT.le(DSL.currentOffsetDateTime()))
-                        .and(SAGAS.LEASE_EXPIRES_AT.isNull().or(SAGAS.LEASE_EXPIRES_AT.lt(DSL.currentOffsetDateTime())))
-                        .orderBy(SAGAS.NEXT_RUN_AT)
-                        .limit(n)
-                        .forUpdate().skipLocked()))
-                .returning()
-                .fetch();
+        return SagaRows.run(dsl, "claim sagas named " + name, CLAIM, owner, lease.toMillis(), name, n);
     }
+
+    /**
+     * The claim, written out once (a worker runs it for every few sagas). The inner query's conditions are those of
+     * {@code sagas_runnable_idx}, which serves it.
+     */
+    private static final String CLAIM = "update keel.sagas set lease_owner = ?, "
+            + "lease_expires_at = now() + ? * interval '1 millisecond', epoch = epoch + 1, "
+            + "recoveries = case when lease_owner is not null then recoveries + 1 else recoveries end "
+            + "where id in (select id from keel.sagas where name = ? "
+            + "and status in ('CREATED', 'EXECUTING', 'COMPENSATING') and not quarantined "
+            + "and next_run_at <= current_timestamp "
+            + "and (lease_expires_at is null or lease_expires_at < current_timestamp) "
+            + "order by next_run_at limit ? for update skip locked) "
+            + "returning " + SagaRows.COLUMNS;
 
     /** Extends the leases still held; returns the ids renewed. The others were lost (fenced out or expired). */
     static Set<UUID> renew(DSLContext dsl, String owner, Duration lease, Collection<Fence.Lease> held) {

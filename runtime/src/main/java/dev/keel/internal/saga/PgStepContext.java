@@ -16,9 +16,14 @@ import org.jooq.SQLDialect;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
-/** One attempt's {@link StepContext}; confined to the worker thread running it. */
+/**
+ * One attempt's {@link StepContext}; confined to the worker thread running it. The attempt's limits (statement
+ * timeout, idle-in-transaction timeout) are set in its transaction when the step first asks for {@link #tx()}, so
+ * a step that does no database work costs its transaction no statement beyond the completion.
+ */
 final class PgStepContext implements StepContext {
     private final Tx tx;
+    private Runnable firstUse;
     private final DataSource pool;
     private final Fence.Lease lease;
     private final String stepName;
@@ -28,9 +33,11 @@ final class PgStepContext implements StepContext {
     private final int maxPayloadBytes;
     private final dev.keel.internal.db.enums.SagaStatus status;
 
-    PgStepContext(Tx tx, DataSource pool, Fence.Lease lease, String stepName, int stepIndex, boolean compensating,
-                  int attempt, int maxPayloadBytes, dev.keel.internal.db.enums.SagaStatus status) {
+    PgStepContext(Tx tx, Runnable firstUse, DataSource pool, Fence.Lease lease, String stepName, int stepIndex,
+                  boolean compensating, int attempt, int maxPayloadBytes,
+                  dev.keel.internal.db.enums.SagaStatus status) {
         this.tx = tx;
+        this.firstUse = firstUse;
         this.pool = pool;
         this.lease = lease;
         this.stepName = stepName;
@@ -43,6 +50,11 @@ final class PgStepContext implements StepContext {
 
     @Override
     public Tx tx() {
+        if (firstUse != null) {
+            Runnable r = firstUse;
+            firstUse = null;
+            r.run();
+        }
         return tx;
     }
 
@@ -107,7 +119,7 @@ final class PgStepContext implements StepContext {
 
     @Override
     public <C> Optional<C> checkpoint(Class<C> type) {
-        JSONB v = tx.dsl().select(SAGA_CHECKPOINTS.VALUE).from(SAGA_CHECKPOINTS)
+        JSONB v = tx().dsl().select(SAGA_CHECKPOINTS.VALUE).from(SAGA_CHECKPOINTS)
                 .where(SAGA_CHECKPOINTS.SAGA_ID.eq(lease.sagaId()))
                 .and(SAGA_CHECKPOINTS.STEP_INDEX.eq(stepIndex))
                 .and(SAGA_CHECKPOINTS.COMPENSATING.eq(compensating))

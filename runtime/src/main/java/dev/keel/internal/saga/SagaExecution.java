@@ -126,24 +126,7 @@ final class SagaExecution<T> {
             return SagaJson.write(result, null, def.maxPayloadBytes(), "output of step " + step.name());
         }, (dsl, out) -> {
             boolean last = i == def.steps().size() - 1;
-            Map<Field<?>, Object> c = changes();
-            c.put(SAGAS.CURRENT_STEP, i + 1);
-            c.put(SAGAS.COMPLETED_STEPS, i + 1);
-            c.put(SAGAS.STATUS, last ? SagaStatus.COMPLETED : SagaStatus.EXECUTING);
-            List<Fence.Event> events = new ArrayList<>(3);
-            events.add(Fence.Event.of(SagaEvent.STEP_STARTED, SagaStatus.EXECUTING, i, attempt, null));
-            events.add(Fence.Event.of(SagaEvent.STEP_COMPLETED, last ? SagaStatus.COMPLETED : SagaStatus.EXECUTING,
-                    i, attempt, null));
-            if (last) {
-                finishing(c);
-                events.add(Fence.Event.of(SagaEvent.FINISHED, SagaStatus.COMPLETED, null, null, null));
-            }
-            row = Fence.held(dsl, lease, c, events, changed -> dsl.update(SAGA_STEPS)
-                    .set(SAGA_STEPS.STATUS, StepStatus.COMPLETED).set(SAGA_STEPS.OUTPUT, out)
-                    .set(SAGA_STEPS.ATTEMPTS, attempt).setNull(SAGA_STEPS.ERROR)
-                    .set(SAGA_STEPS.STARTED_AT, DSL.currentOffsetDateTime())
-                    .set(SAGA_STEPS.COMPLETED_AT, DSL.currentOffsetDateTime())
-                    .where(SAGA_STEPS.SAGA_ID.eq(lease.sagaId())).and(SAGA_STEPS.STEP_INDEX.eq(i)).and(changed));
+            row = StepCompletion.complete(dsl, lease, i, attempt, out, last);
             output[0] = out;
             handedBack = last;
         });
@@ -207,18 +190,20 @@ final class SagaExecution<T> {
         failure = null;
         try (Tx tx = keel.begin()) {
             long timeout = options.timeout().toMillis();
-            // A frozen runner must not hold rows past its lease: the server ends such a session.
-            tx.dsl().select(DSL.field("set_config('idle_in_transaction_session_timeout', {0}, true)", String.class,
-                    DSL.val(Long.toString(runner.leaseMillis()))),
+            // A frozen runner must not hold rows past its lease: the server ends such a session. Set when the
+            // step first uses its transaction; until then the transaction has not begun on the server.
+            Runnable limits = () -> tx.dsl().select(
+                    DSL.field("set_config('idle_in_transaction_session_timeout', {0}, true)", String.class,
+                            DSL.val(Long.toString(runner.leaseMillis()))),
                     DSL.field("set_config('statement_timeout', {0}, true)", String.class,
                             DSL.val(Long.toString(timeout)))).fetch();
-            PgStepContext ctx = new PgStepContext(tx, runner.pool(), lease, step.name(), i, compensating, attempt,
-                    def.maxPayloadBytes(), row.getStatus());
+            PgStepContext ctx = new PgStepContext(tx, limits, runner.pool(), lease, step.name(), i, compensating,
+                    attempt, def.maxPayloadBytes(), row.getStatus());
             long started = System.nanoTime();
             JSONB out;
             try {
                 if (runner.everyStepTwiceMode()) {
-                    Savepoint sp = tx.savepoint("keel_saga_first_run");
+                    Savepoint sp = ctx.tx().savepoint("keel_saga_first_run");
                     JSONB first = call.run(ctx);
                     tx.rollbackTo(sp);
                     out = call.run(ctx);

@@ -58,6 +58,11 @@ final class PgStepContext implements StepContext {
         return tx;
     }
 
+    /** Whether the step asked for its transaction (and so may have written through it). */
+    boolean usedTx() {
+        return firstUse == null;
+    }
+
     @Override
     public UUID sagaId() {
         return lease.sagaId();

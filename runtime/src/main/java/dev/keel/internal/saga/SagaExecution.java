@@ -228,8 +228,15 @@ final class SagaExecution<T> {
             if (lost) {
                 throw new Fence.Lost(lease.sagaId());
             }
-            completion.accept(tx.dsl(), out);
-            tx.commit();
+            if (ctx.usedTx()) {
+                completion.accept(tx.dsl(), out);
+                tx.commit();
+            } else {
+                // Nothing began on the server: the completion is one statement, its own transaction, committed
+                // by the server as it ends, which saves the round trip of a COMMIT.
+                tx.commit();
+                completion.accept(keel.dsl(), out);
+            }
             runner.metrics().sagaStep();
             return Outcome.COMMITTED;
         }

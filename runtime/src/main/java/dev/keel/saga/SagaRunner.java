@@ -12,7 +12,8 @@ import java.time.Duration;
  * makes for a saga checks that epoch and an unexpired lease in the same statement; when it finds neither (it was
  * paused or cut off past its lease, and another runner may have claimed the saga), it rolls back what it was doing
  * and drops the saga. A step's transaction also runs with PostgreSQL's {@code idle_in_transaction_session_timeout}
- * set to the lease, so a frozen runner cannot hold the saga's rows past it.
+ * set to the lease, so a frozen runner cannot hold the saga's rows past it; the limit is set when the step first asks
+ * for {@link StepContext#tx()}. A step that never does completes in one auto-committed statement.
  *
  * <h2>Recovery</h2>
  * Claiming is a periodic sweep: sagas whose lease expired are claimed again within the lease plus one poll interval.

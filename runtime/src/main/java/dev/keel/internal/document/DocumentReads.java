@@ -1,5 +1,6 @@
 package dev.keel.internal.document;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.document.Page;
 import dev.keel.document.Query;
@@ -34,8 +35,9 @@ final class DocumentReads {
 
     static Sql select(CollectionTable table, Query q, Projection projection, SortSpec sort, boolean cursorColumns,
                       int extra) {
-        Sql where = FilterCompiler.compile(q.filter(), table.options());
-        DocPath split = q.limit() > 0 ? FilterCompiler.splitPath(q.filter(), table.options()) : null;
+        JsonNode filter = FilterCompiler.parse(q.filter());
+        Sql where = FilterCompiler.compile(filter, table.options());
+        DocPath split = q.limit() > 0 ? FilterCompiler.splitPath(filter, table.options()) : null;
         String columns = "SELECT id, " + projection.render("data") + " AS doc"
                 + (cursorColumns ? sort.cursorColumns() : "") + " FROM ";
         Sql sql;
@@ -48,7 +50,7 @@ final class DocumentReads {
             // The rows without an array at the path, then those with one: each half reads the path's index in
             // order and stops at the page's end; the outer query merges at most two pages.
             long rows = (long) q.limit() + extra + q.skip();
-            Sql scalars = FilterCompiler.compileWithoutArraysAt(q.filter(), table.options(), split);
+            Sql scalars = FilterCompiler.compileWithoutArraysAt(filter, table.options(), split);
             Sql arrays = new Sql("(").add(where).add(" AND " + DocPath.rank(split.value("data")) + " = 5)");
             sql = new Sql(columns + "(").add(half(table, scalars, sort, q.cursor(), rows)).add(" UNION ALL ")
                     .add(half(table, arrays, sort, q.cursor(), rows)).add(") AS u");

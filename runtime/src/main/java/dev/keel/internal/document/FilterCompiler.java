@@ -43,7 +43,12 @@ final class FilterCompiler {
     }
 
     static Sql compile(String filterJson, CollectionOptions options) {
-        return compile(DocumentJson.parse(filterJson == null ? "{}" : filterJson, WHERE), options);
+        return compile(parse(filterJson), options);
+    }
+
+    /** A filter document from its JSON text; {@code {}} for null. */
+    static JsonNode parse(String filterJson) {
+        return DocumentJson.parse(filterJson == null ? "{}" : filterJson, WHERE);
     }
 
     static Sql compile(String filterJson) {
@@ -55,8 +60,8 @@ final class FilterCompiler {
      * holds an equality on {@code path} with a value that is not an array (see {@link #splitPath}): on those rows
      * the array rule adds nothing anywhere in the filter, so {@code path} compiles as if declared scalar.
      */
-    static Sql compileWithoutArraysAt(String filterJson, CollectionOptions options, DocPath path) {
-        return new FilterCompiler(options, path.dotted()).document(DocumentJson.parse(filterJson, WHERE), "data");
+    static Sql compileWithoutArraysAt(JsonNode filter, CollectionOptions options, DocPath path) {
+        return new FilterCompiler(options, path.dotted()).document(filter, "data");
     }
 
     /**
@@ -66,15 +71,11 @@ final class FilterCompiler {
      * it, two disjoint sets of rows; apart, each reads the index in the query's order, where their {@code OR}
      * makes PostgreSQL collect every match and sort it before it can stop at the limit.
      */
-    static DocPath splitPath(String filterJson, CollectionOptions options) {
-        if (filterJson == null || filterJson.isBlank()) {
+    static DocPath splitPath(JsonNode filter, CollectionOptions options) {
+        if (!filter.isObject()) {
             return null;
         }
-        JsonNode doc = DocumentJson.parse(filterJson, WHERE);
-        if (!doc.isObject()) {
-            return null;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = doc.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = filter.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getKey().startsWith("$") || !hasPlainIndex(options, e.getKey())) {
                 continue;

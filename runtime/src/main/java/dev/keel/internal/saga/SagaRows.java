@@ -92,7 +92,7 @@ final class SagaRows {
     }
 
     /** The saga rows {@code sql} returns with {@code binds} (UUID, String, Integer, Long or null) on {@code c}. */
-    static List<SagasRecord> query(DSLContext dsl, Connection c, String sql, Object... binds) throws SQLException {
+    private static List<SagasRecord> query(DSLContext dsl, Connection c, String sql, Object... binds) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < binds.length; i++) {
                 ps.setObject(i + 1, binds[i]);

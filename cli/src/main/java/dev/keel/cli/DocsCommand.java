@@ -54,6 +54,7 @@ final class DocsCommand implements Runnable {
                     row.put("retention", c.retention() == null ? "" : c.retention().toString());
                     row.put("subject field", c.subjectField() == null ? "" : c.subjectField());
                     row.put("audit", c.audit());
+                    row.put("partitioned", c.partitionedByMonth() ? "by month" : "");
                     rows.add(row);
                 }
                 output.table(rows, "No document collections in " + s.where() + ".");

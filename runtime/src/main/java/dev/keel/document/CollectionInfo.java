@@ -10,6 +10,8 @@ import java.time.Duration;
  * @param retention    its retention, or {@code null}
  * @param subjectField its subject field, or {@code null}
  * @param audit        whether erasure keeps it
+ * @param partitionedByMonth whether it is {@linkplain CollectionOptions#partitionedByMonth() partitioned by month}
  */
-public record CollectionInfo(String name, String table, Duration retention, String subjectField, boolean audit) {
+public record CollectionInfo(String name, String table, Duration retention, String subjectField, boolean audit,
+                             boolean partitionedByMonth) {
 }

@@ -38,21 +38,27 @@ public final class CollectionOptions {
         }
     }
 
-    private static final CollectionOptions DEFAULTS = new CollectionOptions(null, null, false, false, List.of());
+    /** Months ahead of the current one that a month-partitioned collection has partitions for. */
+    public static final int MONTHS_AHEAD = 3;
+
+    private static final CollectionOptions DEFAULTS = new CollectionOptions(null, null, false, false, List.of(),
+            false);
 
     private final Duration retention;
     private final String subjectField;
     private final boolean audit;
     private final boolean gin;
     private final List<Index> indexes;
+    private final boolean monthly;
 
     private CollectionOptions(Duration retention, String subjectField, boolean audit, boolean gin,
-                              List<Index> indexes) {
+                              List<Index> indexes, boolean monthly) {
         this.retention = retention;
         this.subjectField = subjectField;
         this.audit = audit;
         this.gin = gin;
         this.indexes = List.copyOf(indexes);
+        this.monthly = monthly;
     }
 
     /** No retention, no subject field, not audit, no indexes beyond the id. */
@@ -65,7 +71,7 @@ public final class CollectionOptions {
         if (retention == null || retention.isNegative() || retention.isZero()) {
             throw new InvalidInputException("must be positive, was " + retention, "retention");
         }
-        return new CollectionOptions(retention, subjectField, audit, gin, indexes);
+        return new CollectionOptions(retention, subjectField, audit, gin, indexes, monthly);
     }
 
     /** The top-level field whose (string) value is the document's data subject, such as {@code "userId"}. */
@@ -73,12 +79,12 @@ public final class CollectionOptions {
         if (field == null || !field.matches("[A-Za-z_][A-Za-z0-9_-]{0,62}")) {
             throw new InvalidInputException("must be a top-level field name, was " + field, "subjectField");
         }
-        return new CollectionOptions(retention, field, audit, gin, indexes);
+        return new CollectionOptions(retention, field, audit, gin, indexes, monthly);
     }
 
     /** An audit collection: kept when a subject is erased (its subject pseudonymised). */
     public CollectionOptions audit() {
-        return new CollectionOptions(retention, subjectField, true, gin, indexes);
+        return new CollectionOptions(retention, subjectField, true, gin, indexes, monthly);
     }
 
     public CollectionOptions index(String path) {
@@ -113,13 +119,54 @@ public final class CollectionOptions {
 
     /** Opt-in GIN index over the whole document; see the class comment for its cost. */
     public CollectionOptions ginIndex() {
-        return new CollectionOptions(retention, subjectField, audit, true, indexes);
+        return new CollectionOptions(retention, subjectField, audit, true, indexes, monthly);
+    }
+
+    /**
+     * Partitions the collection by month of {@code created_at}, for append-only collections such as logs and
+     * metrics: {@link DocumentStore#purgeExpired()} then drops a month's partition whole once all its documents
+     * have expired, instead of deleting them row by row. Fixed when the collection is created: declaring it on an
+     * existing collection that is not partitioned (or leaving it out for one that is) fails.
+     *
+     * <p>What it changes:
+     * <ul>
+     *   <li>Ids are Keel's UUIDv7s. A document may still carry its own {@code _id}, but it must be one (in the
+     *       canonical lower-case form); anything else is an {@link InvalidInputException}.</li>
+     *   <li>{@code created_at} is the time in the id (to the millisecond), so that a document's partition follows
+     *       from its id, and the primary key {@code (id, created_at)} keeps ids unique across partitions.</li>
+     *   <li>With a retention, {@code expires_at} is {@code created_at} plus the retention.</li>
+     *   <li>No {@link #uniqueIndex}: PostgreSQL enforces uniqueness within one partition only.</li>
+     *   <li>Partitions are made for this month and the next {@value #MONTHS_AHEAD} when the collection is created
+     *       and at every purge; a document whose month has none yet goes to a default partition, and the next
+     *       purge moves those documents into partitions of their own.</li>
+     * </ul>
+     */
+    public CollectionOptions partitionedByMonth() {
+        for (Index i : indexes) {
+            if (i.unique()) {
+                throw uniqueOnPartitions(i.path());
+            }
+        }
+        return new CollectionOptions(retention, subjectField, audit, gin, indexes, true);
+    }
+
+    /** Whether the collection is {@linkplain #partitionedByMonth() partitioned by month}. */
+    public boolean isPartitionedByMonth() {
+        return monthly;
+    }
+
+    private static InvalidInputException uniqueOnPartitions(String path) {
+        return new InvalidInputException("a unique index on '" + path + "' cannot go on a collection partitioned "
+                + "by month: PostgreSQL enforces uniqueness within one partition only", "uniqueIndex");
     }
 
     private CollectionOptions withIndex(Index index) {
+        if (monthly && index.unique()) {
+            throw uniqueOnPartitions(index.path());
+        }
         List<Index> all = new ArrayList<>(indexes);
         all.add(index);
-        return new CollectionOptions(retention, subjectField, audit, gin, all);
+        return new CollectionOptions(retention, subjectField, audit, gin, all, monthly);
     }
 
     public Duration retention() {

@@ -40,7 +40,13 @@ public interface DocumentStore {
      */
     SubjectErasure eraseSubject(String subjectId);
 
-    /** Deletes expired documents in batches of 1000, each its own transaction, for at most 30 seconds. */
+    /**
+     * Deletes expired documents in batches of 1000, each its own transaction, for at most 30 seconds. In a
+     * collection {@linkplain CollectionOptions#partitionedByMonth() partitioned by month} it first gives documents
+     * in the default partition partitions of their months, makes the coming months' partitions, and drops those of
+     * months that ended longer than the retention ago whose documents have all expired; their documents count as
+     * deleted.
+     */
     PurgeResult purgeExpired();
 
     /**

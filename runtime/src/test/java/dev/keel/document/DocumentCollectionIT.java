@@ -191,6 +191,21 @@ class DocumentCollectionIT {
     }
 
     @Test
+    void anAppendOnlyCollectionPartitionedByMonth() {
+        // document-readme:start document-partitions
+        DocumentCollection<JsonNode> events = docs.collection("events", JsonNode.class,
+                CollectionOptions.defaults().partitionedByMonth().retention(Duration.ofDays(90)));
+        String id = events.insertOne(json("{\"actor\": \"ann\", \"op\": \"login\"}"));   // this month's partition
+        PurgeResult purged = docs.purgeExpired();   // makes the coming months' partitions, drops months past 90 days
+        // document-readme:end document-partitions
+        assertThat(events.findById(id)).isPresent();
+        assertThat(purged.deleted()).doesNotContainKey("events");
+        assertThat(keel.dsl().fetchOne("SELECT count(*) FROM pg_inherits "
+                + "WHERE inhparent = 'keel_docs.events'::regclass").get(0, Long.class))
+                .isEqualTo(CollectionOptions.MONTHS_AHEAD + 2L);   // this month, the next three, the default
+    }
+
+    @Test
     void settingsPurgePseudonymiseAndLogWhoReads() {
         docs.collection("notes").insertOne(json("{\"_id\": \"n1\", \"text\": \"hello\"}"));
         // document-readme:start document-settings

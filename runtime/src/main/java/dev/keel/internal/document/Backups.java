@@ -90,7 +90,8 @@ final class Backups {
             if (o.retention() != null) {
                 e.put("retentionSeconds", o.retention().toSeconds());
             }
-            e.put("subjectField", o.subjectField()).put("audit", o.isAudit()).put("gin", o.hasGinIndex());
+            e.put("subjectField", o.subjectField()).put("audit", o.isAudit()).put("gin", o.hasGinIndex())
+                    .put("partitionedByMonth", o.isPartitionedByMonth());
             ArrayNode idx = e.putArray("indexes");
             o.indexes().forEach(x -> idx.addObject().put("path", x.path()).put("unique", x.unique())
                     .put("scalar", x.scalar()));
@@ -148,6 +149,7 @@ final class Backups {
         Map<String, Long> expected = new LinkedHashMap<>();
         Map<String, Long> seen = new LinkedHashMap<>();
         Map<String, List<String[]>> pending = new LinkedHashMap<>();
+        Map<String, CollectionTable> tables = new LinkedHashMap<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(in),
                 StandardCharsets.UTF_8))) {
             String first = r.readLine();
@@ -158,7 +160,9 @@ final class Backups {
             for (JsonNode e : h.path("collections")) {
                 String name = e.path("name").asText();
                 dev.keel.document.DocumentId.checkCollectionName(name);
-                Catalog.ensure(c, new CollectionTable(name, options(e)));
+                CollectionTable table = new CollectionTable(name, options(e));
+                Catalog.ensure(c, table);
+                tables.put(name, table);
                 expected.put(name, e.path("count").asLong());
                 seen.put(name, 0L);
                 pending.put(name, new ArrayList<>());
@@ -187,7 +191,7 @@ final class Backups {
                     row.path("created_at").asText(), row.path("updated_at").asText(), text(row, "subject_id"),
                     text(row, "expires_at"), DocumentJson.write(row.path("document"))});
                 if (batch.size() == BATCH) {
-                    insert(c, name, batch);
+                    insert(c, tables.get(name), batch);
                 }
             }
             if (trailer == null) {
@@ -198,7 +202,7 @@ final class Backups {
                 throw bad("row counts " + seen + " differ from the header's " + expected);
             }
             for (Map.Entry<String, List<String[]>> e : pending.entrySet()) {
-                insert(c, e.getKey(), e.getValue());
+                insert(c, tables.get(e.getKey()), e.getValue());
             }
             return seen;
         } catch (IOException e) {
@@ -225,6 +229,9 @@ final class Backups {
         if (e.path("gin").asBoolean()) {
             o = o.ginIndex();
         }
+        if (e.path("partitionedByMonth").asBoolean()) {
+            o = o.partitionedByMonth();
+        }
         for (JsonNode i : e.path("indexes")) {
             o = i.path("unique").asBoolean() ? o.uniqueIndex(i.path("path").asText())
                     : i.path("scalar").asBoolean() ? o.scalarIndex(i.path("path").asText())
@@ -233,17 +240,27 @@ final class Backups {
         return o;
     }
 
-    private static void insert(Connection c, String name, List<String[]> rows) throws SQLException {
+    /**
+     * Inserts restored rows as they were; in a collection partitioned by month, {@code created_at} is the time in
+     * the id, as it always is there.
+     */
+    private static void insert(Connection c, CollectionTable table, List<String[]> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        Sql sql = new Sql("INSERT INTO " + new CollectionTable(name, CollectionOptions.defaults()).qualified()
+        Sql sql = new Sql("INSERT INTO " + table.qualified()
                 + " (id, version, created_at, updated_at, subject_id, expires_at, data) VALUES ");
         for (int i = 0; i < rows.size(); i++) {
             String[] r = rows.get(i);
             dev.keel.document.DocumentId.checkId(r[0]);
-            sql.add(i == 0 ? "(" : ", (").bind(r[0]).add(", ").bind(Long.parseLong(r[1])).add(", ").bind(r[2])
-                    .add("::timestamptz, ").bind(r[3]).add("::timestamptz, ").bind(r[4]).add(", ").bind(r[5])
+            sql.add(i == 0 ? "(" : ", (").bind(r[0]).add(", ").bind(Long.parseLong(r[1])).add(", ");
+            if (table.monthly()) {
+                PreparedDocument.checkMonthlyId(r[0]);
+                sql.bind(CollectionTable.createdAt(r[0]));
+            } else {
+                sql.bind(r[2]);
+            }
+            sql.add("::timestamptz, ").bind(r[3]).add("::timestamptz, ").bind(r[4]).add(", ").bind(r[5])
                     .add("::timestamptz, ").json(r[6]).add(")");
         }
         Rows.update(c, sql);

@@ -47,6 +47,7 @@ final class Catalog {
                 .set(DOC_COLLECTIONS.SUBJECT_FIELD, o.subjectField())
                 .set(DOC_COLLECTIONS.AUDIT, o.isAudit())
                 .set(DOC_COLLECTIONS.INDEXES, JSONB.jsonb(indexes.toString()))
+                .set(DOC_COLLECTIONS.PARTITIONED_BY_MONTH, o.isPartitionedByMonth())
                 .onConflict(DOC_COLLECTIONS.NAME).doUpdate()
                 .set(DOC_COLLECTIONS.RETENTION, retention)
                 .set(DOC_COLLECTIONS.SUBJECT_FIELD, o.subjectField())
@@ -75,6 +76,9 @@ final class Catalog {
         if (Boolean.TRUE.equals(r.getAudit())) {
             o = o.audit();
         }
+        if (Boolean.TRUE.equals(r.getPartitionedByMonth())) {
+            o = o.partitionedByMonth();
+        }
         for (com.fasterxml.jackson.databind.JsonNode i : DocumentJson.parse(r.getIndexes().data(), "catalog")) {
             if (i.path("gin").asBoolean()) {
                 o = o.ginIndex();
@@ -94,6 +98,6 @@ final class Catalog {
     private static CollectionInfo info(DocCollectionsRecord r) {
         Duration retention = r.getRetention() == null ? null : r.getRetention().toDuration();
         return new CollectionInfo(r.getName(), CollectionTable.SCHEMA + "." + r.getName(), retention,
-                r.getSubjectField(), Boolean.TRUE.equals(r.getAudit()));
+                r.getSubjectField(), Boolean.TRUE.equals(r.getAudit()), Boolean.TRUE.equals(r.getPartitionedByMonth()));
     }
 }

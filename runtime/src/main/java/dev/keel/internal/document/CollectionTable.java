@@ -1,12 +1,18 @@
 package dev.keel.internal.document;
 
 import dev.keel.document.CollectionOptions;
+import dev.keel.error.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,10 +20,13 @@ import java.util.List;
 /**
  * A collection's table in the schema {@code keel_docs} and its DDL. The table's name is the collection's name
  * (validated, and always quoted, so {@code order} or {@code user} work); index names are a hash of the index,
- * so declaring the same index twice is a no-op. Immutable.
+ * so declaring the same index twice is a no-op. A collection partitioned by month is range-partitioned on
+ * {@code created_at}, its partitions kept by {@link MonthPartitions}. Immutable.
  */
 final class CollectionTable {
     static final String SCHEMA = "keel_docs";
+    /** 2000-01-01 UTC, PostgreSQL's epoch, in Unix milliseconds. */
+    private static final long PG_EPOCH_MILLIS = 946_684_800_000L;
     private final String name;
     private final CollectionOptions options;
 
@@ -39,18 +48,38 @@ final class CollectionTable {
         return SCHEMA + ".\"" + name + "\"";
     }
 
-    /** Creates the table and its indexes where missing; run inside the creating transaction. */
+    /**
+     * Creates the table and its indexes where missing, and for a collection partitioned by month its default
+     * partition and those of this month and the next {@value CollectionOptions#MONTHS_AHEAD}; run inside the
+     * creating transaction. A collection's partitioning is fixed when it is created: asking for the other kind
+     * fails.
+     */
     void create(Connection c) throws SQLException {
+        boolean monthly = options.isPartitionedByMonth();
         try (Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
-            s.execute("CREATE TABLE IF NOT EXISTS " + qualified() + " ("
-                    + "id text COLLATE \"C\" NOT NULL PRIMARY KEY, "
+            Boolean partitioned = partitioned(c);
+            if (partitioned != null && partitioned != monthly) {
+                throw new InvalidInputException("collection " + name + " exists and is " + (partitioned ? "" : "not ")
+                        + "partitioned by month; a collection's partitioning is fixed when it is created",
+                        "partitionedByMonth");
+            }
+            String columns = "id text COLLATE \"C\" NOT NULL" + (monthly ? "" : " PRIMARY KEY") + ", "
                     + "data jsonb NOT NULL CHECK (jsonb_typeof(data) = 'object'), "
                     + "version bigint NOT NULL DEFAULT 1, "
                     + "created_at timestamptz NOT NULL DEFAULT now(), "
                     + "updated_at timestamptz NOT NULL DEFAULT now(), "
                     + "subject_id text, "
-                    + "expires_at timestamptz)");
+                    + "expires_at timestamptz";
+            if (monthly) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + MonthPartitions.SCHEMA);
+                s.execute("CREATE TABLE IF NOT EXISTS " + qualified() + " (" + columns + ", "
+                        + "PRIMARY KEY (id, created_at)) PARTITION BY RANGE (created_at)");
+                s.execute("CREATE TABLE IF NOT EXISTS " + MonthPartitions.defaultPartition(this) + " PARTITION OF "
+                        + qualified() + " DEFAULT");
+            } else {
+                s.execute("CREATE TABLE IF NOT EXISTS " + qualified() + " (" + columns + ")");
+            }
             for (String ddl : indexDdl()) {
                 s.execute(ddl);
             }
@@ -58,6 +87,57 @@ final class CollectionTable {
                 s.execute(ddl);
             }
         }
+        if (monthly) {
+            MonthPartitions.ensureAhead(c, this);
+        }
+    }
+
+    /** Whether the table exists partitioned ({@code true}), exists plain ({@code false}), or not at all (null). */
+    private Boolean partitioned(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.relkind = 'p' FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            ps.setString(1, SCHEMA);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBoolean(1) : null;
+            }
+        }
+    }
+
+    /** Whether the collection is partitioned by month. */
+    boolean monthly() {
+        return options.isPartitionedByMonth();
+    }
+
+    /**
+     * In a collection partitioned by month, the {@code created_at} of the document with this id (the time in the
+     * UUIDv7, which {@link PreparedDocument} checked), as microseconds since 2000-01-01 UTC, PostgreSQL's epoch.
+     */
+    static long createdMicros(String id) {
+        return (UuidV7.millis(id) - PG_EPOCH_MILLIS) * 1000;
+    }
+
+    /** {@link #createdMicros} plus the retention, or null without one. */
+    Long expiresMicros(String id) {
+        return options.retention() == null ? null : createdMicros(id) + options.retention().toMillis() * 1000;
+    }
+
+    /** As {@link #createdMicros}, for binding. */
+    static OffsetDateTime createdAt(String id) {
+        return Instant.ofEpochMilli(UuidV7.millis(id)).atOffset(ZoneOffset.UTC);
+    }
+
+    /** As {@link #expiresMicros}, for binding. */
+    OffsetDateTime expiresAt(String id) {
+        return options.retention() == null ? null : createdAt(id).plus(options.retention());
+    }
+
+    /**
+     * The key a row is unique by, for {@code ON CONFLICT}: the id, and in a collection partitioned by month also
+     * {@code created_at}, which the id determines there.
+     */
+    String uniqueKey() {
+        return monthly() ? "(id, created_at)" : "(id)";
     }
 
     /**

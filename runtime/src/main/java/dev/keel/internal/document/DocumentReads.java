@@ -130,8 +130,11 @@ final class DocumentReads {
     }
 
     long estimatedCount() {
-        Sql sql = new Sql("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(")
-                .bind(table.qualified()).add(")");
+        // The table's, or a partitioned collection's partitions' (its own pg_class row holds no estimate).
+        Sql sql = new Sql("SELECT COALESCE(sum(GREATEST(c.reltuples, 0)), 0)::bigint FROM pg_class c "
+                + "WHERE c.relkind = 'r' AND (c.oid = to_regclass(").bind(table.qualified()).add(") OR c.oid IN "
+                + "(SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass(").bind(table.qualified())
+                .add(")))");
         return session.read("estimated count of " + table.name(), c -> Rows.queryLong(c, sql));
     }
 

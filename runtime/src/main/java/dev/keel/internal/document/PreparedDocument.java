@@ -23,12 +23,24 @@ record PreparedDocument(String id, String json, String subject, boolean ownId) {
         } else if (given.isTextual()) {
             id = given.textValue();
             DocumentId.checkId(id);
+            if (options.isPartitionedByMonth()) {
+                checkMonthlyId(id);
+            }
         } else {
             throw new InvalidInputException("must be a string when given, was " + given.getNodeType(), "_id");
         }
         checkScalars(doc, options);
         String json = DocumentJson.checkedText(doc, "document");
         return new PreparedDocument(id, json, subjectOf(doc, options), own);
+    }
+
+    /** Refuses an id of a collection partitioned by month that is not a UUIDv7 (whose time is its created_at). */
+    static void checkMonthlyId(String id) {
+        if (UuidV7.millis(id) < 0) {
+            throw new InvalidInputException("'" + DocPath.abbreviate(id) + "' is not a UUIDv7 in lower case: a "
+                    + "collection partitioned by month takes no other ids, since the id's time is its created_at",
+                    "_id");
+        }
     }
 
     /**

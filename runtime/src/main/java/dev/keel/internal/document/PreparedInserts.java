@@ -37,12 +37,23 @@ final class PreparedInserts {
         }
     }
 
+    /**
+     * A multi-row INSERT. In a collection partitioned by month, {@code created_at} and {@code expires_at} follow
+     * from each document's id; elsewhere they are the statement's {@code now()} (and the retention after it).
+     */
     private Sql values(List<PreparedDocument> docs, String suffix) {
-        Sql sql = new Sql("INSERT INTO " + table.qualified() + " (id, data, subject_id, expires_at) VALUES ");
+        boolean monthly = table.monthly();
+        Sql sql = new Sql("INSERT INTO " + table.qualified() + " (id, data, subject_id, expires_at"
+                + (monthly ? ", created_at" : "") + ") VALUES ");
         for (int i = 0; i < docs.size(); i++) {
             PreparedDocument d = docs.get(i);
-            sql.add(i == 0 ? "(" : ", (").bind(d.id()).add(", ").json(d.json()).add(", ").bind(d.subject())
-                    .add(", " + expires + ")");
+            sql.add(i == 0 ? "(" : ", (").bind(d.id()).add(", ").json(d.json()).add(", ").bind(d.subject());
+            if (monthly) {
+                sql.add(", ").bind(table.expiresAt(d.id())).add("::timestamptz, ").bind(CollectionTable.createdAt(
+                        d.id())).add(")");
+            } else {
+                sql.add(", " + expires + ")");
+            }
         }
         return sql.add(suffix);
     }
@@ -60,7 +71,7 @@ final class PreparedInserts {
                     unique.add(d);
                 }
             }
-            Rows.query(c, values(unique, " ON CONFLICT (id) DO NOTHING RETURNING id"),
+            Rows.query(c, values(unique, " ON CONFLICT " + table.uniqueKey() + " DO NOTHING RETURNING id"),
                     rs -> inserted.add(rs.getString(1)));
         }
         List<InsertManyResult.Failure> failures = new ArrayList<>();
@@ -80,33 +91,33 @@ final class PreparedInserts {
      * chunks of about 1 MiB.
      */
     private void copy(Connection c, List<PreparedDocument> docs) throws SQLException {
+        boolean monthly = table.monthly();
         Long expires = null;
-        if (table.options().retention() != null) {
+        if (table.options().retention() != null && !monthly) {
             expires = Rows.queryLong(c, Sql.of("SELECT ((extract(epoch FROM now() + "
                     + table.options().retention().toMillis() + " * interval '1 millisecond') - 946684800) "
                     + "* 1000000)::bigint"));
         }
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
         org.postgresql.copy.CopyIn in = copy.copyIn("COPY " + table.qualified()
-                + " (id, data, subject_id, expires_at) FROM STDIN (FORMAT binary)");
+                + " (id, data, subject_id, expires_at" + (monthly ? ", created_at" : "")
+                + ") FROM STDIN (FORMAT binary)");
         try {
             Chunk out = new Chunk();
             out.write(SIGNATURE);
             out.writeInt(0);
             out.writeInt(0);
             for (PreparedDocument d : docs) {
-                out.writeShort(4);
+                out.writeShort(monthly ? 5 : 4);
                 out.text(d.id());
                 byte[] json = d.json().getBytes(StandardCharsets.UTF_8);
                 out.writeInt(json.length + 1);
                 out.write(1);
                 out.write(json);
                 out.text(d.subject());
-                if (expires == null) {
-                    out.writeInt(-1);
-                } else {
-                    out.writeInt(8);
-                    out.writeLong(expires);
+                out.timestamp(monthly ? table.expiresMicros(d.id()) : expires);
+                if (monthly) {
+                    out.timestamp(CollectionTable.createdMicros(d.id()));
                 }
                 if (out.size() > (1 << 20)) {
                     out.sendTo(in);
@@ -163,6 +174,16 @@ final class PreparedInserts {
             room(8);
             for (int shift = 56; shift >= 0; shift -= 8) {
                 buf[size++] = (byte) (v >>> shift);
+            }
+        }
+
+        /** A timestamptz as microseconds since 2000-01-01 UTC, or NULL. */
+        void timestamp(Long micros) {
+            if (micros == null) {
+                writeInt(-1);
+            } else {
+                writeInt(8);
+                writeLong(micros);
             }
         }
 

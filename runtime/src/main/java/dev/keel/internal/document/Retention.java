@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.YearMonth;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes expired documents: per collection, batches of rows past {@code expires_at}, each batch its own short
  * transaction with a lock timeout, skipping rows other transactions hold, until none are left or the time budget
- * is spent. No lock outlives its batch, so inserts and updates carry on during a purge.
+ * is spent. No lock outlives its batch, so inserts and updates carry on during a purge. In a collection partitioned
+ * by month, whole months go first ({@link MonthPartitions}).
  */
 final class Retention {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
@@ -39,8 +41,15 @@ final class Retention {
         Map<String, Long> deleted = new LinkedHashMap<>();
         boolean complete = true;
         for (CollectionInfo info : collections) {
-            CollectionTable t = new CollectionTable(info.name(), dev.keel.document.CollectionOptions.defaults());
-            long n = 0;
+            dev.keel.document.CollectionOptions options = dev.keel.document.CollectionOptions.defaults();
+            if (info.partitionedByMonth()) {
+                options = options.partitionedByMonth();
+            }
+            CollectionTable t = new CollectionTable(info.name(), options);
+            long[] n = {0};
+            if (t.monthly() && !partitions(t, info.retention(), deadline, n)) {
+                complete = false;
+            }
             try {
                 int got;
                 do {
@@ -49,35 +58,90 @@ final class Retention {
                         break;
                     }
                     got = batch(t);
-                    n += got;
+                    n[0] += got;
                 } while (got == batch);
             } catch (KeelException e) {
                 LOG.warn("purge of {} stopped: {}", info.name(), e.getMessage());
                 complete = false;
             }
-            if (n > 0) {
-                deleted.put(info.name(), n);
+            if (n[0] > 0) {
+                deleted.put(info.name(), n[0]);
             }
         }
         return new PurgeResult(deleted, complete);
     }
 
     private int batch(CollectionTable t) {
+        String columns = t.monthly() ? "id, created_at" : "id";
+        return inTransaction("purge expired documents of " + t.name(), c -> {
+            try (Statement s = c.createStatement()) {
+                return s.executeUpdate("DELETE FROM " + t.qualified() + " WHERE (" + columns + ") IN (SELECT "
+                        + columns + " FROM " + t.qualified() + " WHERE expires_at <= now() ORDER BY expires_at LIMIT "
+                        + batch + " FOR UPDATE SKIP LOCKED)");
+            }
+        });
+    }
+
+    /**
+     * The partitions of a collection partitioned by month, before its row-by-row purge: documents in the default
+     * partition move to partitions of their own, this month's and the next ones' are made, and those of months
+     * that ended longer than the retention ago are dropped whole, each step in a transaction of its own. Adds the
+     * documents dropped to {@code dropped[0]}; returns false when a step failed (logged; the next purge tries
+     * again) or the budget ran out.
+     */
+    private boolean partitions(CollectionTable t, Duration retention, long deadline, long[] dropped) {
+        try {
+            inTransaction("make the partitions of " + t.name(), c -> {
+                MonthPartitions.lock(c, t);
+                MonthPartitions.splitDefault(c, t);
+                MonthPartitions.ensureAhead(c, t);
+                return null;
+            });
+            if (retention == null) {
+                return true;
+            }
+            for (YearMonth m : inTransaction("list the partitions of " + t.name(),
+                    c -> MonthPartitions.aged(c, t, retention))) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                long n = inTransaction("drop partition " + m + " of " + t.name(), c -> {
+                    MonthPartitions.lock(c, t);
+                    return MonthPartitions.dropIfExpired(c, t, m);
+                });
+                if (n >= 0) {
+                    LOG.info("purge dropped the partition of {} for {} ({} documents)", t.name(), m, n);
+                    dropped[0] += n;
+                }
+            }
+            return true;
+        } catch (KeelException e) {
+            LOG.warn("partition upkeep of {} stopped: {}", t.name(), e.getMessage());
+            return false;
+        }
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in a transaction of its own under the lock timeout. */
+    private <T> T inTransaction(String op, Work<T> work) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("SET LOCAL lock_timeout = " + lockTimeout.toMillis());
-                int n = s.executeUpdate("DELETE FROM " + t.qualified() + " WHERE id IN (SELECT id FROM "
-                        + t.qualified() + " WHERE expires_at <= now() ORDER BY expires_at LIMIT " + batch
-                        + " FOR UPDATE SKIP LOCKED)");
+            try {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET LOCAL lock_timeout = " + lockTimeout.toMillis());
+                }
+                T out = work.run(c);
                 c.commit();
-                return n;
-            } catch (SQLException e) {
+                return out;
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
-            throw ErrorTranslator.translate("purge expired documents of " + t.name(), e);
+            throw ErrorTranslator.translate(op, e);
         }
     }
 }

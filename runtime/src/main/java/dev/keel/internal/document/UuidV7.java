@@ -32,4 +32,24 @@ final class UuidV7 {
         long lsb = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(msb, lsb);
     }
+
+    /**
+     * The Unix milliseconds in {@code id} when it is a UUIDv7 in the canonical lower-case form (as {@link #next}
+     * makes them), or -1 when it is not one.
+     */
+    static long millis(String id) {
+        if (id.length() != 36) {
+            return -1;
+        }
+        UUID u;
+        try {
+            u = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return -1;
+        }
+        if (u.version() != 7 || u.variant() != 2 || !u.toString().equals(id)) {
+            return -1;
+        }
+        return u.getMostSignificantBits() >>> 16;
+    }
 }

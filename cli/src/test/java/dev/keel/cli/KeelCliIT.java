@@ -70,9 +70,9 @@ class KeelCliIT {
     void migrateThenInfoInASecondProcessSeesTheKeptData() throws Exception {
         Result migrate = keel("migrate");
         assertThat(migrate.exit()).as(migrate.err()).isZero();
-        // keel-schema's six migrations: graphs, sagas, documents, the change feed, the graph fast path, document
-        // collections partitioned by month
-        assertThat(migrate.out()).contains("Applied 6 migration(s)").contains(dataDir.toString());
+        // keel-schema's seven migrations: graphs, sagas, documents, the change feed, the graph fast path, document
+        // collections partitioned by month, the access log partitioned by month
+        assertThat(migrate.out()).contains("Applied 7 migration(s)").contains(dataDir.toString());
 
         Result again = keel("migrate", "--json");
         assertThat(again.exit()).as(again.err()).isZero();

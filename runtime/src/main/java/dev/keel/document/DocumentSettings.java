@@ -18,18 +18,21 @@ import java.time.Duration;
 public final class DocumentSettings {
     /** The shortest key {@link #pseudonymiseAudit(String)} takes. */
     public static final int MIN_KEY_LENGTH = 16;
-    private static final DocumentSettings DEFAULTS = new DocumentSettings(null, null, false, false);
+    private static final DocumentSettings DEFAULTS = new DocumentSettings(null, null, false, false, null);
 
     private final Duration purgeInterval;
     private final String pseudonymKey;
     private final boolean logWrites;
     private final boolean logReads;
+    private final Duration accessLogRetention;
 
-    private DocumentSettings(Duration purgeInterval, String pseudonymKey, boolean logWrites, boolean logReads) {
+    private DocumentSettings(Duration purgeInterval, String pseudonymKey, boolean logWrites, boolean logReads,
+                             Duration accessLogRetention) {
         this.purgeInterval = purgeInterval;
         this.pseudonymKey = pseudonymKey;
         this.logWrites = logWrites;
         this.logReads = logReads;
+        this.accessLogRetention = accessLogRetention;
     }
 
     /**
@@ -48,7 +51,7 @@ public final class DocumentSettings {
         if (interval == null || interval.isNegative() || interval.isZero()) {
             throw new InvalidInputException("must be positive, was " + interval, "documents.purgeEvery");
         }
-        return new DocumentSettings(interval, pseudonymKey, logWrites, logReads);
+        return new DocumentSettings(interval, pseudonymKey, logWrites, logReads, accessLogRetention);
     }
 
     /**
@@ -63,7 +66,7 @@ public final class DocumentSettings {
             throw new InvalidInputException("the key must be at least " + MIN_KEY_LENGTH + " characters",
                     "documents.pseudonymiseAudit");
         }
-        return new DocumentSettings(purgeInterval, key, logWrites, logReads);
+        return new DocumentSettings(purgeInterval, key, logWrites, logReads, accessLogRetention);
     }
 
     /**
@@ -71,12 +74,32 @@ public final class DocumentSettings {
      * record is one more INSERT, written after the operation on a connection of its own.
      */
     public DocumentSettings logWrites() {
-        return new DocumentSettings(purgeInterval, pseudonymKey, true, logReads);
+        return new DocumentSettings(purgeInterval, pseudonymKey, true, logReads, accessLogRetention);
     }
 
     /** Records reads too (findById, find, findPage, stream, count), as {@link #logWrites()} records writes. */
     public DocumentSettings logReads() {
-        return new DocumentSettings(purgeInterval, pseudonymKey, logWrites, true);
+        return new DocumentSettings(purgeInterval, pseudonymKey, logWrites, true, accessLogRetention);
+    }
+
+    /**
+     * Keeps the access log ({@code keel.doc_access_log}, partitioned by month of its entries' time) for
+     * {@code retention}: {@link DocumentStore#purgeExpired()} then drops each month of entries whole once the
+     * month ended longer than {@code retention} ago, and keeps the log's partitions (this month's and the next
+     * {@value CollectionOptions#MONTHS_AHEAD}) made ahead. The first purge moves the entries already logged into
+     * partitions of their months, one month per transaction, and entries written meanwhile wait for each move.
+     * Without it the access log is kept for ever.
+     */
+    public DocumentSettings accessLogRetention(Duration retention) {
+        if (retention == null || retention.isNegative() || retention.isZero()) {
+            throw new InvalidInputException("must be positive, was " + retention, "documents.accessLogRetention");
+        }
+        return new DocumentSettings(purgeInterval, pseudonymKey, logWrites, logReads, retention);
+    }
+
+    /** How long the access log is kept, or {@code null} for ever. */
+    public Duration accessLogRetention() {
+        return accessLogRetention;
     }
 
     /** The interval of the periodic purge, or {@code null} for none. */
@@ -100,6 +123,7 @@ public final class DocumentSettings {
     @Override
     public String toString() {
         return "DocumentSettings[purgeEvery=" + purgeInterval + ", pseudonymiseAudit="
-                + (pseudonymKey == null ? "off" : "on") + ", logWrites=" + logWrites + ", logReads=" + logReads + "]";
+                + (pseudonymKey == null ? "off" : "on") + ", logWrites=" + logWrites + ", logReads=" + logReads
+                + ", accessLogRetention=" + accessLogRetention + "]";
     }
 }

@@ -36,13 +36,15 @@ class DocumentPartitionsIT {
     private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyyyMM");
     static Keel keel;
     static DocumentStore docs;
+    static String url;
     /** The server's month and time, in UTC. */
     static YearMonth thisMonth;
     static Instant now;
 
     @BeforeAll
     static void start(TestDatabase db) {
-        keel = Keel.builder().jdbcUrl(db.jdbcUrl()).maxPoolSize(4).build();
+        url = db.jdbcUrl();
+        keel = Keel.builder().jdbcUrl(url).maxPoolSize(4).build();
         docs = keel.documents();
         now = value(OffsetDateTime.class, "SELECT now()").toInstant();
         thisMonth = YearMonth.from(now.atOffset(ZoneOffset.UTC));
@@ -71,9 +73,12 @@ class DocumentPartitionsIT {
     }
 
     static List<String> partitions(String collection) {
+        return partitionsOf("keel_docs.\"" + collection + "\"");
+    }
+
+    static List<String> partitionsOf(String table) {
         return keel.dsl().fetch("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                + "WHERE i.inhparent = 'keel_docs.\"" + collection + "\"'::regclass ORDER BY 1").getValues(0,
-                String.class);
+                + "WHERE i.inhparent = '" + table + "'::regclass ORDER BY 1").getValues(0, String.class);
     }
 
     /** The partition each document is stored in, by id. */
@@ -283,5 +288,42 @@ class DocumentPartitionsIT {
         assertThat(relkind("keel_docs.p_backup")).isEqualTo("p");
         assertThat(rowsOf(rows)).isEqualTo(before);
         assertThat(docs.collection("p_backup").findById(ids.get(1))).isPresent();
+    }
+
+    @Test
+    void anAccessLogRetentionDropsWholeMonthsOfEntries() {
+        try (Keel kept = Keel.builder().jdbcUrl(url).maxPoolSize(2)
+                .documents(DocumentSettings.defaults().accessLogRetention(Duration.ofDays(400))).build()) {
+            DocumentStore store = kept.documents();
+            // A log kept for years: entries of 30 and 20 months ago and of last month, written as they were then.
+            kept.dsl().execute("INSERT INTO keel.doc_access_log (at, actor, operation, target, success) "
+                    + "SELECT now() - m * interval '1 month', 'ann', 'read', 'aged-' || m, true "
+                    + "FROM unnest(ARRAY[30, 30, 20, 1]) m");
+            store.accessLog().record("ann", "read", null, "fresh", null, true);
+            assertThat(partitionsOf("keel.doc_access_log")).containsExactly("doc_access_log_default");
+
+            PurgeResult p = store.purgeExpired();
+
+            assertThat(p.complete()).isTrue();
+            assertThat(p.accessLogEntries()).isEqualTo(3);
+            assertThat(store.accessLog().forTarget("aged-30", 5)).isEmpty();
+            assertThat(store.accessLog().forTarget("aged-20", 5)).isEmpty();
+            assertThat(store.accessLog().forTarget("aged-1", 5)).singleElement()
+                    .satisfies(e -> assertThat(e.actor()).isEqualTo("ann"));
+            assertThat(store.accessLog().forTarget("fresh", 5)).hasSize(1);
+            List<String> expected = new ArrayList<>(List.of("doc_access_log_default",
+                    "doc_access_log_" + thisMonth.minusMonths(1).format(SUFFIX)));
+            for (int i = 0; i <= CollectionOptions.MONTHS_AHEAD; i++) {
+                expected.add("doc_access_log_" + thisMonth.plusMonths(i).format(SUFFIX));
+            }
+            assertThat(partitionsOf("keel.doc_access_log")).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(count("keel.doc_access_log_default")).isZero();
+            // Entries go on being written, into this month's partition.
+            store.accessLog().record("ann", "read", null, "later", null, true);
+            assertThat(value(String.class, "SELECT tableoid::regclass::text FROM keel.doc_access_log "
+                    + "WHERE target = 'later'")).isEqualTo("keel.doc_access_log_" + thisMonth.format(SUFFIX));
+        }
+        assertThatThrownBy(() -> DocumentSettings.defaults().accessLogRetention(Duration.ZERO))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("documents.accessLogRetention");
     }
 }

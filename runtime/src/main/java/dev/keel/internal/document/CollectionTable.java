@@ -72,10 +72,10 @@ final class CollectionTable {
                     + "subject_id text, "
                     + "expires_at timestamptz";
             if (monthly) {
-                s.execute("CREATE SCHEMA IF NOT EXISTS " + MonthPartitions.SCHEMA);
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + MonthPartitions.COLLECTION_SCHEMA);
                 s.execute("CREATE TABLE IF NOT EXISTS " + qualified() + " (" + columns + ", "
                         + "PRIMARY KEY (id, created_at)) PARTITION BY RANGE (created_at)");
-                s.execute("CREATE TABLE IF NOT EXISTS " + MonthPartitions.defaultPartition(this) + " PARTITION OF "
+                s.execute("CREATE TABLE IF NOT EXISTS " + MonthPartitions.of(this).defaultPartition() + " PARTITION OF "
                         + qualified() + " DEFAULT");
             } else {
                 s.execute("CREATE TABLE IF NOT EXISTS " + qualified() + " (" + columns + ")");
@@ -88,7 +88,7 @@ final class CollectionTable {
             }
         }
         if (monthly) {
-            MonthPartitions.ensureAhead(c, this);
+            MonthPartitions.of(this).ensureAhead(c);
         }
     }
 

@@ -16,117 +16,142 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The partitions of a collection partitioned by month ({@link CollectionOptions#partitionedByMonth()}): one per
- * month of {@code created_at} in UTC, {@code keel_docs_parts."<collection>_yyyymm"}, and a default partition,
- * {@code keel_docs_parts."<collection>_default"}, for documents whose month has none yet. Months are the server's:
- * "this month" is that of {@code now()} in UTC.
+ * The partitions of a table range-partitioned by month: one per month of its time column in UTC,
+ * {@code "<base>_yyyymm"}, and a default partition, {@code "<base>_default"}, for rows whose month has none yet.
+ * Two kinds of table are: a collection partitioned by month ({@link CollectionOptions#partitionedByMonth()}, on
+ * {@code created_at}, its partitions in the schema {@code keel_docs_parts}) and the access log
+ * ({@code keel.doc_access_log}, on {@code at}). Months are the server's: "this month" is that of {@code now()} in
+ * UTC.
  *
- * <p>A month's partition is made as a table of its own and then attached, which locks the collection only in
- * SHARE UPDATE EXCLUSIVE mode (reads and writes go on) and the default partition briefly; documents of that month
- * that are in the default partition move into it in the same transaction. A partition is dropped once its month
- * ended longer than the retention ago and none of its documents is unexpired; the drop takes the collection's
- * ACCESS EXCLUSIVE lock for a moment, under the caller's lock timeout.
+ * <p>A month's partition is made as a table of its own and then attached, which locks the parent only in SHARE
+ * UPDATE EXCLUSIVE mode (reads and writes go on); rows of that month in the default partition move into it in the
+ * same transaction, while writes to the default partition wait. A partition is dropped once its month ended longer
+ * than the retention ago (and, in a collection, none of its documents is unexpired); the drop takes the parent's
+ * ACCESS EXCLUSIVE lock for a moment, under the caller's lock timeout. The caller runs each step in a transaction
+ * and takes {@link #lock} first.
  */
 final class MonthPartitions {
-    static final String SCHEMA = "keel_docs_parts";
+    static final String COLLECTION_SCHEMA = "keel_docs_parts";
     private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyyyMM");
 
-    private MonthPartitions() {
-    }
+    private final String parent;
+    private final String schema;
+    private final String base;
+    private final String column;
+    private final String lockKey;
+    private final boolean perRowExpiry;
 
-    /** {@code keel_docs_parts."<collection>_default"}. */
-    static String defaultPartition(CollectionTable t) {
-        return SCHEMA + ".\"" + base(t) + "_default\"";
-    }
-
-    /** {@code keel_docs_parts."<collection>_yyyymm"}. */
-    static String partition(CollectionTable t, YearMonth month) {
-        return SCHEMA + ".\"" + base(t) + "_" + month.format(SUFFIX) + "\"";
-    }
-
-    /** The collection's name, or for names too long to take a suffix, its start and a hash of it. */
-    private static String base(CollectionTable t) {
-        String name = t.name();
-        return name.length() <= 55 ? name : name.substring(0, 44) + "_" + CollectionTable.hash(name).substring(0, 10);
-    }
-
-    /** The server's current time. */
-    private static Instant now(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT now()")) {
-            rs.next();
-            return rs.getObject(1, OffsetDateTime.class).toInstant();
-        }
+    private MonthPartitions(String parent, String schema, String base, String column, String lockKey,
+                            boolean perRowExpiry) {
+        this.parent = parent;
+        this.schema = schema;
+        this.base = base;
+        this.column = column;
+        this.lockKey = lockKey;
+        this.perRowExpiry = perRowExpiry;
     }
 
     /**
-     * Serialises the partition work on one collection, across instances, until the transaction ends: the same
-     * lock {@link Catalog#ensure} takes to create the collection.
+     * A collection's: named after it, or for names too long to take a suffix, after its start and a hash of it; its
+     * documents' {@code expires_at} must all have passed before a month goes.
      */
-    static void lock(Connection c, CollectionTable t) throws SQLException {
+    static MonthPartitions of(CollectionTable t) {
+        String name = t.name();
+        String base = name.length() <= 55 ? name : name.substring(0, 44) + "_" + CollectionTable.hash(name)
+                .substring(0, 10);
+        return new MonthPartitions(t.qualified(), COLLECTION_SCHEMA, base, "created_at",
+                CollectionTable.SCHEMA + "." + name, true);
+    }
+
+    /** The access log's, {@code keel.doc_access_log_yyyymm}: a month goes whole once the retention has passed. */
+    static MonthPartitions accessLog() {
+        return new MonthPartitions("keel.doc_access_log", "keel", "doc_access_log", "at", "keel.doc_access_log",
+                false);
+    }
+
+    /** The parent table. */
+    String parent() {
+        return parent;
+    }
+
+    /** {@code schema."<base>_default"}. */
+    String defaultPartition() {
+        return schema + ".\"" + base + "_default\"";
+    }
+
+    /** {@code schema."<base>_yyyymm"}. */
+    String partition(YearMonth month) {
+        return schema + ".\"" + base + "_" + month.format(SUFFIX) + "\"";
+    }
+
+    /**
+     * Serialises the partition work on one table, across instances, until the transaction ends; for a collection
+     * it is the lock {@link Catalog#ensure} takes to create it.
+     */
+    void lock(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-            ps.setString(1, CollectionTable.SCHEMA + "." + t.name());
+            ps.setString(1, lockKey);
             ps.execute();
         }
     }
 
     /** Makes the partitions of this month and the next {@value CollectionOptions#MONTHS_AHEAD} that are missing. */
-    static void ensureAhead(Connection c, CollectionTable t) throws SQLException {
+    void ensureAhead(Connection c) throws SQLException {
         YearMonth now = YearMonth.from(now(c).atOffset(ZoneOffset.UTC));
         for (int i = 0; i <= CollectionOptions.MONTHS_AHEAD; i++) {
-            ensure(c, t, now.plusMonths(i));
+            ensure(c, now.plusMonths(i));
         }
     }
 
     /**
-     * Gives every month that has documents in the default partition a partition of its own and moves them there;
+     * Gives every month that has rows in the default partition a partition of its own and moves them there;
      * returns the months it made.
      */
-    static List<YearMonth> splitDefault(Connection c, CollectionTable t) throws SQLException {
+    List<YearMonth> splitDefault(Connection c) throws SQLException {
         List<YearMonth> months = new ArrayList<>();
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT DISTINCT to_char(created_at AT TIME ZONE 'UTC', 'YYYYMM') FROM "
-                     + defaultPartition(t))) {
+             ResultSet rs = s.executeQuery("SELECT DISTINCT to_char(" + column + " AT TIME ZONE 'UTC', 'YYYYMM') "
+                     + "FROM " + defaultPartition())) {
             while (rs.next()) {
                 months.add(YearMonth.parse(rs.getString(1), SUFFIX));
             }
         }
         for (YearMonth m : months) {
-            ensure(c, t, m);
+            ensure(c, m);
         }
         return months;
     }
 
-    /** Makes {@code month}'s partition if it is missing, moving that month's documents out of the default one. */
-    static void ensure(Connection c, CollectionTable t, YearMonth month) throws SQLException {
-        String part = partition(t, month);
+    /** Makes {@code month}'s partition if it is missing, moving that month's rows out of the default one. */
+    void ensure(Connection c, YearMonth month) throws SQLException {
+        String part = partition(month);
         if (exists(c, part)) {
             return;
         }
         String from = bound(month);
         String to = bound(month.plusMonths(1));
         try (Statement s = c.createStatement()) {
-            // Writes to the default partition wait until the month's documents have moved and it is attached;
-            // reads, and writes to other partitions, go on.
-            s.execute("LOCK TABLE " + defaultPartition(t) + " IN EXCLUSIVE MODE");
-            s.execute("CREATE TABLE " + part + " (LIKE " + t.qualified() + " INCLUDING DEFAULTS INCLUDING "
-                    + "CONSTRAINTS)");
-            s.execute("WITH moved AS (DELETE FROM " + defaultPartition(t) + " WHERE created_at >= " + from
-                    + " AND created_at < " + to + " RETURNING *) INSERT INTO " + part + " SELECT * FROM moved");
-            s.execute("ALTER TABLE " + t.qualified() + " ATTACH PARTITION " + part + " FOR VALUES FROM (" + from
-                    + ") TO (" + to + ")");
+            // Writes to the default partition wait until the month's rows have moved and the partition is
+            // attached; reads, and writes to other partitions, go on.
+            s.execute("LOCK TABLE " + defaultPartition() + " IN EXCLUSIVE MODE");
+            s.execute("CREATE TABLE " + part + " (LIKE " + parent + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
+            s.execute("WITH moved AS (DELETE FROM " + defaultPartition() + " WHERE " + column + " >= " + from
+                    + " AND " + column + " < " + to + " RETURNING *) INSERT INTO " + part + " SELECT * FROM moved");
+            s.execute("ALTER TABLE " + parent + " ATTACH PARTITION " + part + " FOR VALUES FROM (" + from + ") TO ("
+                    + to + ")");
         }
     }
 
     /**
      * The months whose partitions may be dropped: their month ended at least {@code retention} ago. Whether all
-     * their documents have expired is for {@link #dropIfExpired} to see.
+     * the documents of a collection's have expired is for {@link #dropIfExpired} to see.
      */
-    static List<YearMonth> aged(Connection c, CollectionTable t, Duration retention) throws SQLException {
+    List<YearMonth> aged(Connection c, Duration retention) throws SQLException {
         Instant now = now(c);
         List<YearMonth> aged = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT c.relname FROM pg_inherits i JOIN pg_class c "
                 + "ON c.oid = i.inhrelid WHERE i.inhparent = ?::regclass ORDER BY c.relname")) {
-            ps.setString(1, t.qualified());
+            ps.setString(1, parent);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String relname = rs.getString(1);
@@ -146,20 +171,23 @@ final class MonthPartitions {
     }
 
     /**
-     * Drops {@code month}'s partition if none of its documents is unexpired (an {@code expires_at} in the future,
-     * or none); returns how many documents went with it, or -1 when it was kept.
+     * Drops {@code month}'s partition, unless (in a collection) one of its documents is unexpired, with an
+     * {@code expires_at} in the future or none; returns how many rows went with it, or -1 when it was kept (or
+     * is gone already, dropped by another instance's purge).
      */
-    static long dropIfExpired(Connection c, CollectionTable t, YearMonth month) throws SQLException {
-        String part = partition(t, month);
+    long dropIfExpired(Connection c, YearMonth month) throws SQLException {
+        String part = partition(month);
         if (!exists(c, part)) {
-            return -1; // dropped meanwhile, by another instance's purge
+            return -1;
         }
         try (Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + part + " WHERE expires_at > now()) "
-                    + "OR EXISTS (SELECT 1 FROM " + part + " WHERE expires_at IS NULL)")) {
-                rs.next();
-                if (rs.getBoolean(1)) {
-                    return -1;
+            if (perRowExpiry) {
+                try (ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + part + " WHERE expires_at > "
+                        + "now()) OR EXISTS (SELECT 1 FROM " + part + " WHERE expires_at IS NULL)")) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return -1;
+                    }
                 }
             }
             long n;
@@ -169,6 +197,13 @@ final class MonthPartitions {
             }
             s.execute("DROP TABLE " + part);
             return n;
+        }
+    }
+
+    private static Instant now(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT now()")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
         }
     }
 

@@ -48,7 +48,8 @@ public final class PgDocumentStore implements DocumentStore, AutoCloseable {
         this.accessLog = new PgAccessLog(pool);
         this.access = new AccessRecorder(accessLog, settings.logsWrites(), settings.logsReads());
         this.subjects = new Subjects(pool);
-        this.retention = new Retention(pool, 1000, Duration.ofSeconds(30), Duration.ofSeconds(2));
+        this.retention = new Retention(pool, 1000, Duration.ofSeconds(30), Duration.ofSeconds(2),
+                settings.accessLogRetention());
         this.backups = new Backups(pool);
         Duration every = settings.purgeInterval();
         this.periodicPurge = every == null ? null : context.workers().submit(() -> {

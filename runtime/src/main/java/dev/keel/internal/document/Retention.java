@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Deletes expired documents: per collection, batches of rows past {@code expires_at}, each batch its own short
  * transaction with a lock timeout, skipping rows other transactions hold, until none are left or the time budget
  * is spent. No lock outlives its batch, so inserts and updates carry on during a purge. In a collection partitioned
- * by month, whole months go first ({@link MonthPartitions}).
+ * by month, whole months go first ({@link MonthPartitions}); with an access log retention, the access log's months
+ * go whole last.
  */
 final class Retention {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
@@ -29,11 +30,14 @@ final class Retention {
     private final Duration budget;
     private final Duration lockTimeout;
 
-    Retention(DataSource pool, int batch, Duration budget, Duration lockTimeout) {
+    private final Duration accessLogRetention;
+
+    Retention(DataSource pool, int batch, Duration budget, Duration lockTimeout, Duration accessLogRetention) {
         this.pool = pool;
         this.batch = batch;
         this.budget = budget;
         this.lockTimeout = lockTimeout;
+        this.accessLogRetention = accessLogRetention;
     }
 
     PurgeResult purge(List<CollectionInfo> collections) {
@@ -47,7 +51,7 @@ final class Retention {
             }
             CollectionTable t = new CollectionTable(info.name(), options);
             long[] n = {0};
-            if (t.monthly() && !partitions(t, info.retention(), deadline, n)) {
+            if (t.monthly() && !partitions(MonthPartitions.of(t), t.name(), info.retention(), deadline, n)) {
                 complete = false;
             }
             try {
@@ -68,7 +72,12 @@ final class Retention {
                 deleted.put(info.name(), n[0]);
             }
         }
-        return new PurgeResult(deleted, complete);
+        long[] entries = {0};
+        if (accessLogRetention != null && !partitions(MonthPartitions.accessLog(), "the access log",
+                accessLogRetention, deadline, entries)) {
+            complete = false;
+        }
+        return new PurgeResult(deleted, entries[0], complete);
     }
 
     private int batch(CollectionTable t) {
@@ -83,40 +92,39 @@ final class Retention {
     }
 
     /**
-     * The partitions of a collection partitioned by month, before its row-by-row purge: documents in the default
-     * partition move to partitions of their own, this month's and the next ones' are made, and those of months
-     * that ended longer than the retention ago are dropped whole, each step in a transaction of its own. Adds the
-     * documents dropped to {@code dropped[0]}; returns false when a step failed (logged; the next purge tries
-     * again) or the budget ran out.
+     * The partitions of a table partitioned by month (a collection, before its row-by-row purge, or the access
+     * log): rows in the default partition move to partitions of their own, this month's and the next ones' are
+     * made, and those of months that ended longer than the retention ago are dropped whole, each step in a
+     * transaction of its own. Adds the rows dropped to {@code dropped[0]}; returns false when a step failed
+     * (logged; the next purge tries again) or the budget ran out.
      */
-    private boolean partitions(CollectionTable t, Duration retention, long deadline, long[] dropped) {
+    private boolean partitions(MonthPartitions p, String what, Duration retention, long deadline, long[] dropped) {
         try {
-            inTransaction("make the partitions of " + t.name(), c -> {
-                MonthPartitions.lock(c, t);
-                MonthPartitions.splitDefault(c, t);
-                MonthPartitions.ensureAhead(c, t);
+            inTransaction("make the partitions of " + what, c -> {
+                p.lock(c);
+                p.splitDefault(c);
+                p.ensureAhead(c);
                 return null;
             });
             if (retention == null) {
                 return true;
             }
-            for (YearMonth m : inTransaction("list the partitions of " + t.name(),
-                    c -> MonthPartitions.aged(c, t, retention))) {
+            for (YearMonth m : inTransaction("list the partitions of " + what, c -> p.aged(c, retention))) {
                 if (System.nanoTime() > deadline) {
                     return false;
                 }
-                long n = inTransaction("drop partition " + m + " of " + t.name(), c -> {
-                    MonthPartitions.lock(c, t);
-                    return MonthPartitions.dropIfExpired(c, t, m);
+                long n = inTransaction("drop partition " + m + " of " + what, c -> {
+                    p.lock(c);
+                    return p.dropIfExpired(c, m);
                 });
                 if (n >= 0) {
-                    LOG.info("purge dropped the partition of {} for {} ({} documents)", t.name(), m, n);
+                    LOG.info("purge dropped the partition of {} for {} ({} rows)", what, m, n);
                     dropped[0] += n;
                 }
             }
             return true;
         } catch (KeelException e) {
-            LOG.warn("partition upkeep of {} stopped: {}", t.name(), e.getMessage());
+            LOG.warn("partition upkeep of {} stopped: {}", what, e.getMessage());
             return false;
         }
     }

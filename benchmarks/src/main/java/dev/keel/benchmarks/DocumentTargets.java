@@ -23,10 +23,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -39,8 +42,9 @@ import org.postgresql.PGConnection;
  * {@code type} and {@code score}, and scalar indexes on {@code kind} and {@code grade}, which hold what
  * {@code type} and {@code score} hold) is loaded by Keel's {@code insertMany} and by a hand-written binary COPY
  * into the same table and indexes, in turns; then each read and update is timed against hand-written SQL on the
- * same index, both sides handing back parsed JSON. Purge and subject export have no yardstick: they are reported as documents per second, the purge with the
- * p99 of single inserts running beside it.
+ * same index, both sides handing back parsed JSON. Purge and subject export have no yardstick: they are reported as
+ * documents per second, the purge with the p99 of single inserts running beside it, and once more for the same
+ * number of documents in a collection partitioned by month, whose purge drops their month whole.
  */
 final class DocumentTargets {
     static final String COLLECTION = "bench_docs";
@@ -149,6 +153,7 @@ final class DocumentTargets {
             out.add(deepPage(coll));
             export(store);
             purge(store, coll, c);
+            purgeByMonth(store, c);
             return out;
         }
     }
@@ -435,8 +440,67 @@ final class DocumentTargets {
                 "single insertOne beside it: p99 %.1f ms during the purge, %.1f ms without", busyP99, idleP99)));
     }
 
-    /** Runs {@code during} while one thread inserts documents one by one; returns their p99 latency in ms. */
+    /**
+     * As {@link #purge}, the same number of expired documents in a collection partitioned by month: back-filled
+     * into the month three months ago, moved into that month's partition by an untimed purge while their retention
+     * is a year, then expired (the retention cut to a day, {@code expires_at} set in the past as time would). The
+     * timed purge drops the month's partition whole, with single inserts into the same collection beside it.
+     */
+    private void purgeByMonth(DocumentStore store, Connection c) throws Exception {
+        int expired = docs / 20;
+        String name = COLLECTION + "_monthly";
+        progress.accept("purgeExpired of " + ResultTable.size(expired) + " documents of one month in a collection "
+                + "partitioned by month, single inserts beside it");
+        store.drop(name);
+        DocumentCollection<JsonNode> monthly = store.collection(name, JsonNode.class,
+                CollectionOptions.defaults().partitionedByMonth().retention(Duration.ofDays(365)));
+        long from = YearMonth.now(ZoneOffset.UTC).minusMonths(3).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC)
+                .toEpochMilli();
+        SplittableRandom random = new SplittableRandom(7);
+        List<ObjectNode> batch = new ArrayList<>();
+        for (int i = 0; i < expired; i++) {
+            ObjectNode d = document(i);
+            long msb = ((from + i) << 16) | 0x7000L | random.nextInt(0x1000);
+            long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+            d.put("_id", new UUID(msb, lsb).toString());
+            batch.add(d);
+            if (batch.size() == BATCH || i == expired - 1) {
+                monthly.insertMany(batch);
+                batch.clear();
+            }
+        }
+        TargetDatabase.expectRows("moved into their month", 0, store.purgeExpired().total());
+        store.collection(name, JsonNode.class,
+                CollectionOptions.defaults().partitionedByMonth().retention(Duration.ofDays(1)));
+        try (Statement s = c.createStatement()) {
+            int n = s.executeUpdate("UPDATE keel_docs." + name + " SET expires_at = now() - interval '1 second'");
+            TargetDatabase.expectRows("expired", expired, n);
+        }
+        c.commit();
+        double[] seconds = new double[1];
+        long[] purged = new long[1];
+        double busyP99 = insertP99(monthly, "monthly", false, () -> {
+            long start = System.nanoTime();
+            purged[0] = store.purgeExpired().total();
+            seconds[0] = (System.nanoTime() - start) / 1e9;
+        });
+        TargetDatabase.expectRows("purgeExpired by month", expired, purged[0]);
+        rates.add(new Rate("purgeExpired, partitioned by month", expired, purged[0] / seconds[0],
+                String.format(Locale.ROOT, "one month's partition dropped; single insertOne into the same "
+                        + "collection beside it: p99 %.1f ms", busyP99)));
+        store.drop(name);
+    }
+
     private double insertP99(DocumentCollection<JsonNode> coll, String tag, Step during) throws Exception {
+        return insertP99(coll, tag, true, during);
+    }
+
+    /**
+     * Runs {@code during} while one thread inserts documents one by one (with ids of their own, or Keel's);
+     * returns their p99 latency in ms.
+     */
+    private double insertP99(DocumentCollection<JsonNode> coll, String tag, boolean ownIds, Step during)
+            throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         List<Long> nanos = new ArrayList<>();
         Exception[] failed = new Exception[1];
@@ -444,7 +508,12 @@ final class DocumentTargets {
             int i = 0;
             while (!stop.get()) {
                 ObjectNode d = document(docs + i);
-                d.put("_id", "extra-" + tag + "-" + i++);
+                if (ownIds) {
+                    d.put("_id", "extra-" + tag + "-" + i);
+                } else {
+                    d.remove("_id");
+                }
+                i++;
                 long start = System.nanoTime();
                 try {
                     coll.insertOne(d);

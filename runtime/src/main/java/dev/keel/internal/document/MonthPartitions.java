@@ -154,12 +154,10 @@ final class MonthPartitions {
             ps.setString(1, parent);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String relname = rs.getString(1);
-                    String suffix = relname.substring(relname.length() - 6);
-                    if (!suffix.chars().allMatch(Character::isDigit)) {
-                        continue; // the default partition
+                    YearMonth m = month(rs.getString(1));
+                    if (m == null) {
+                        continue; // the default partition, or one Keel did not make
                     }
-                    YearMonth m = YearMonth.parse(suffix, SUFFIX);
                     Instant end = m.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
                     if (!end.plus(retention).isAfter(now)) {
                         aged.add(m);
@@ -197,6 +195,19 @@ final class MonthPartitions {
             }
             s.execute("DROP TABLE " + part);
             return n;
+        }
+    }
+
+    /** The month of a partition named as {@link #partition} names them, or null for any other name. */
+    private YearMonth month(String relname) {
+        String prefix = base + "_";
+        if (relname.length() != prefix.length() + 6 || !relname.startsWith(prefix)) {
+            return null;
+        }
+        try {
+            return YearMonth.parse(relname.substring(prefix.length()), SUFFIX);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
         }
     }
 

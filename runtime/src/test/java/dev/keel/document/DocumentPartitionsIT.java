@@ -21,7 +21,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jooq.Record;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -288,6 +292,55 @@ class DocumentPartitionsIT {
         assertThat(relkind("keel_docs.p_backup")).isEqualTo("p");
         assertThat(rowsOf(rows)).isEqualTo(before);
         assertThat(docs.collection("p_backup").findById(ids.get(1))).isPresent();
+    }
+
+    /**
+     * Purges that make partitions and move documents out of the default partition while two threads insert, one
+     * this month's documents and one back-filled ones that land in the default partition: no insert fails or is
+     * lost, and every document ends up in its month's partition.
+     */
+    @Test
+    void purgesMovingDocumentsIntoTheirMonthsLeaveConcurrentInsertsAlone() throws Exception {
+        String name = "p_busy";
+        DocumentCollection<JsonNode> c = docs.collection(name, JsonNode.class, CollectionOptions.defaults()
+                .partitionedByMonth().retention(Duration.ofDays(3_650)));
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> inserters = new ArrayList<>();
+            for (boolean backFilled : new boolean[] {false, true}) {
+                inserters.add(threads.submit(() -> {
+                    int n = 0;
+                    while (!stop.get()) {
+                        String id = backFilled ? "\"_id\": \"" + uuidV7(monthsAgo(1 + n % 6).plusSeconds(n)) + "\", "
+                                : "";
+                        c.insertOne(json("{" + id + "\"n\": " + n + "}"));
+                        n++;
+                    }
+                    return n;
+                }));
+            }
+            int purges = 0;
+            for (long until = System.nanoTime() + 4_000_000_000L; System.nanoTime() < until; purges++) {
+                docs.purgeExpired();
+            }
+            stop.set(true);
+            int inserted = 0;
+            for (Future<Integer> f : inserters) {
+                inserted += f.get();
+            }
+            assertThat(purges).isGreaterThan(1);
+            assertThat(c.count("{}")).isEqualTo(inserted);
+            assertThat(docs.purgeExpired().complete()).isTrue();
+            assertThat(count("keel_docs_parts.p_busy_default")).isZero();
+            assertThat(partitions(name)).contains(partition(name, thisMonth.minusMonths(6)),
+                    partition(name, thisMonth.minusMonths(1)));
+            assertThat(value(Long.class, "SELECT count(*) FROM keel_docs.p_busy WHERE tableoid::regclass::text <> "
+                    + "'keel_docs_parts.p_busy_' || to_char(created_at AT TIME ZONE 'UTC', 'YYYYMM')")).isZero();
+        } finally {
+            stop.set(true);
+            threads.shutdownNow();
+        }
     }
 
     @Test

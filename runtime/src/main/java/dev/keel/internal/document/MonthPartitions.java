@@ -23,9 +23,11 @@ import java.util.List;
  * ({@code keel.doc_access_log}, on {@code at}). Months are the server's: "this month" is that of {@code now()} in
  * UTC.
  *
- * <p>A month's partition is made as a table of its own and then attached, which locks the parent only in SHARE
- * UPDATE EXCLUSIVE mode (reads and writes go on); rows of that month in the default partition move into it in the
- * same transaction, while writes to the default partition wait. A partition is dropped once its month ended longer
+ * <p>A month's partition is made as a table of its own, the month's rows in the default partition are moved into
+ * it, and it is attached, all in one transaction that holds the parent in SHARE mode: reads go on, writes wait for
+ * those few statements (a write routed to the default partition just before the attach would fail after it). Made
+ * ahead, a partition has no rows to move, so the wait is that of creating an empty table. A partition is dropped
+ * once its month ended longer
  * than the retention ago (and, in a collection, none of its documents is unexpired); the drop takes the parent's
  * ACCESS EXCLUSIVE lock for a moment, under the caller's lock timeout. The caller runs each step in a transaction
  * and takes {@link #lock} first.
@@ -131,9 +133,10 @@ final class MonthPartitions {
         String from = bound(month);
         String to = bound(month.plusMonths(1));
         try (Statement s = c.createStatement()) {
-            // Writes to the default partition wait until the month's rows have moved and the partition is
-            // attached; reads, and writes to other partitions, go on.
-            s.execute("LOCK TABLE " + defaultPartition() + " IN EXCLUSIVE MODE");
+            // Writes wait until the partition is attached and the month's rows have moved; reads go on. A write
+            // that chose the default partition before the attach would fail its check after it, so none may be
+            // under way: SHARE waits for those that are, and the ones after it route afresh.
+            s.execute("LOCK TABLE " + parent + " IN SHARE MODE");
             s.execute("CREATE TABLE " + part + " (LIKE " + parent + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
             s.execute("WITH moved AS (DELETE FROM " + defaultPartition() + " WHERE " + column + " >= " + from
                     + " AND " + column + " < " + to + " RETURNING *) INSERT INTO " + part + " SELECT * FROM moved");

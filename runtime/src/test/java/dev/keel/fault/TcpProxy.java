@@ -151,11 +151,14 @@ public final class TcpProxy implements AutoCloseable {
                 boolean commit = commits != null && commits.sawCommit(buf, n);
                 boolean hit = armed != null && (armed == commitMark() ? commit : contains(buf, n, armed));
                 if (hit && disarm(armed)) {
+                    // The client hears nothing more: its side is shut before the message goes on, or the server's
+                    // answer (to a COMMIT, within microseconds) could reach it before the link is closed.
+                    from.shutdownOutput();
                     if (forwardMarked) {
                         out.write(buf, 0, n);
                         out.flush();
                     }
-                    close(from); // the client hears nothing more
+                    close(from);
                     cuts.incrementAndGet();
                     Thread.sleep(500);
                     return;

@@ -82,7 +82,7 @@ final class DatabaseOptions {
             }
             if (health.schemaVersion().isEmpty()) {
                 throw CliException.userError("Keel's schema is not installed in " + where
-                        + "; run 'keel migrate' (or 'keel graph import') first");
+                        + "; run 'keel migrate' (or 'keel graph import', 'keel docs restore') first");
             }
         }
 

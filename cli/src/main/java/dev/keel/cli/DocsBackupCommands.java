@@ -48,7 +48,8 @@ final class DocsBackupCommands {
     }
 
     @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a backup in one "
-            + "transaction; a truncated file or a clashing id restores nothing.")
+            + "transaction (installing Keel's schema first where it is missing); a truncated file or a clashing id "
+            + "restores nothing.")
     static final class Restore implements Callable<Integer> {
         @Mixin
         DatabaseOptions db;
@@ -61,7 +62,8 @@ final class DocsBackupCommands {
 
         @Override
         public Integer call() throws IOException {
-            try (DatabaseOptions.Session s = db.open(); InputStream in = Files.newInputStream(file)) {
+            try (DatabaseOptions.Session s = db.open(true, java.util.List.of());
+                 InputStream in = Files.newInputStream(file)) {
                 s.requireKeelSchema();
                 Map<String, Long> counts = s.keel().documents().restore(in);
                 output.result(counts, "Restored " + counts + " from " + file);

@@ -296,6 +296,85 @@ class KeelCliIT {
         assertThat(bench.err()).contains("missing.jar").contains("./mvnw");
     }
 
+    /**
+     * The docs commands on one data directory: a hand-written backup of a plain collection and one partitioned by
+     * month is restored, listed and queried; a purge drops the partitioned one's expired month; a subject is
+     * exported and erased; and a backup shows what is left.
+     */
+    @Test
+    void docsCommandsRestoreListQueryPurgeExportEraseAndBackUp() throws Exception {
+        java.time.Instant old = java.time.Instant.now().minus(Duration.ofDays(100));
+        String aged = uuidV7(old);
+        String fresh = uuidV7(java.time.Instant.now());
+        Path backup = files.resolve("in.jsonl.gz");
+        try (java.io.Writer w = new java.io.OutputStreamWriter(new java.util.zip.GZIPOutputStream(
+                Files.newOutputStream(backup)), StandardCharsets.UTF_8)) {
+            w.write("""
+                    {"format": "keel-documents", "version": 1, "collections": [
+                      {"name": "notes", "count": 2, "subjectField": "owner", "audit": false, "gin": false,
+                       "indexes": []},
+                      {"name": "events", "count": 2, "retentionSeconds": 86400, "subjectField": "owner", "audit": false,
+                       "gin": false, "partitionedByMonth": true, "indexes": []}]}
+                    """.replace("\n", " ").strip() + "\n");
+            String row = "{\"collection\": \"%s\", \"_id\": \"%s\", \"version\": 1, \"created_at\": \"%s\", "
+                    + "\"updated_at\": \"%<s\", \"subject_id\": \"%s\", \"expires_at\": %s, \"document\": %s}\n";
+            String now = java.time.Instant.now().toString();
+            w.write(String.format(row, "notes", "n1", now, "u1", "null", "{\"owner\": \"u1\", \"text\": \"a\"}"));
+            w.write(String.format(row, "notes", "n2", now, "u2", "null", "{\"owner\": \"u2\"}"));
+            w.write(String.format(row, "events", aged, old, "u2", "\"" + old.plus(Duration.ofDays(1)) + "\"",
+                    "{\"owner\": \"u2\", \"op\": \"login\"}"));
+            String tomorrow = "\"" + java.time.Instant.now().plus(Duration.ofDays(1)) + "\"";
+            w.write(String.format(row, "events", fresh, now, "u1", tomorrow,
+                    "{\"owner\": \"u1\", \"op\": \"logout\"}"));
+            w.write("{\"end\": true, \"total\": 4}\n");
+        }
+        // On a fresh data directory: restore installs Keel's schema, as graph import does.
+        Result restore = keel("docs", "restore", backup.toString(), "--json");
+        assertThat(restore.exit()).as(restore.err()).isZero();
+        assertThat(restore.json().get("notes").asLong()).isEqualTo(2);
+        assertThat(restore.json().get("events").asLong()).isEqualTo(2);
+
+        Result list = keel("docs", "list", "--json");
+        assertThat(list.exit()).as(list.err()).isZero();
+        Map<String, String> partitioned = new java.util.HashMap<>();
+        list.json().forEach(c -> partitioned.put(c.get("name").asText(), c.get("partitioned").asText()));
+        assertThat(partitioned).containsEntry("notes", "").containsEntry("events", "by month");
+
+        Result find = keel("docs", "find", "notes", "{\"owner\": \"u1\"}");   // one JSON document a line
+        assertThat(find.exit()).as(find.err()).isZero();
+        assertThat(find.out()).contains("\"text\"").doesNotContain("u2");
+
+        Result purge = keel("docs", "purge", "--json");
+        assertThat(purge.exit()).as(purge.err()).isZero();
+        assertThat(purge.json().get("deleted").get("events").asLong()).as(purge.out()).isEqualTo(1);
+        assertThat(purge.json().get("complete").asBoolean()).isTrue();
+
+        Path export = files.resolve("u1.jsonl.gz");
+        Result exported = keel("docs", "export-subject", "u1", export.toString(), "--json");
+        assertThat(exported.exit()).as(exported.err()).isZero();
+        assertThat(exported.json().get("documents").asLong()).isEqualTo(2);
+        assertThat(lines(export)).anyMatch(l -> l.contains("logout")).anyMatch(l -> l.contains("\"text\""));
+
+        Result erased = keel("docs", "erase-subject", "u1", "--json");
+        assertThat(erased.exit()).as(erased.err()).isZero();
+        Result count = keel("docs", "count", "events", "--json");
+        assertThat(count.json().get("count").asLong()).as(count.out()).isZero();
+
+        Path out = files.resolve("out.jsonl.gz");
+        Result backedUp = keel("docs", "backup", out.toString(), "--json");
+        assertThat(backedUp.exit()).as(backedUp.err()).isZero();
+        assertThat(backedUp.json().get("notes").asLong()).isEqualTo(1);
+        assertThat(backedUp.json().get("events").asLong()).isZero();
+        assertThat(lines(out).get(0)).contains("\"partitionedByMonth\":true");
+    }
+
+    /** A UUIDv7 whose time is {@code at}. */
+    private static String uuidV7(java.time.Instant at) {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return new java.util.UUID((at.toEpochMilli() << 16) | 0x7000L | r.nextLong(0x1000),
+                (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+    }
+
     /** Runs a small demo and returns its snapshot id. */
     private String demo(String nodes, String edges) throws Exception {
         Result demo = keel("demo", "--nodes", nodes, "--edges", edges, "--json");

@@ -136,6 +136,13 @@ class DocumentPartitionsIT {
             more.add(json("{\"_id\": \"" + uuidV7(monthsAgo(1 + i % 2)) + "\", \"level\": \"info\"}"));
         }
         logs.insertMany(more);
+        // A lookup by id also names the created_at the id determines, so it reads one partition: it finds
+        // documents in a month's partition and in the default one alike.
+        assertThat(logs.findById(id)).isPresent();
+        String strayId = more.get(0).get("_id").asText();
+        assertThat(whereIs("p_layout", strayId)).isEqualTo("keel_docs_parts.p_layout_default");
+        assertThat(logs.findById(strayId)).get().extracting(d -> d.get("level").asText()).isEqualTo("info");
+        assertThat(logs.version(strayId)).contains(1L);
         keel.dsl().execute("ANALYZE keel_docs.p_layout");
         assertThat(logs.estimatedCount()).isEqualTo(100); // summed over the partitions
     }

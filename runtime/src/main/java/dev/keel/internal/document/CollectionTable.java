@@ -133,6 +133,18 @@ final class CollectionTable {
     }
 
     /**
+     * The condition that finds the document with this id: in a collection partitioned by month also on the
+     * {@code created_at} the id determines, so that the lookup reads one partition's primary key.
+     */
+    Sql idIs(String id) {
+        Sql sql = new Sql("id = ").bind(id);
+        if (monthly() && UuidV7.millis(id) >= 0) {
+            sql.add(" AND created_at = ").bind(createdAt(id));
+        }
+        return sql;
+    }
+
+    /**
      * The key a row is unique by, for {@code ON CONFLICT}: the id, and in a collection partitioned by month also
      * {@code created_at}, which the id determines there.
      */

@@ -115,7 +115,7 @@ final class DocumentReads {
 
     /** One document by id: the primary key, nothing else. */
     ObjectNode byId(String id) {
-        Sql sql = new Sql("SELECT id, data FROM " + table.qualified() + " WHERE id = ").bind(id);
+        Sql sql = new Sql("SELECT id, data FROM " + table.qualified() + " WHERE ").add(table.idIs(id));
         return session.read("find by id in " + table.name(), c -> {
             ObjectNode[] out = new ObjectNode[1];
             Rows.query(c, sql, rs -> out[0] = Rows.document(rs.getString(1), rs.getString(2), true));

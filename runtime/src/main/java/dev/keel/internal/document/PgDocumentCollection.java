@@ -125,7 +125,7 @@ final class PgDocumentCollection<T> implements DocumentCollection<T> {
         String bare = DocumentId.idIn(table.name(), id);
         return session.read("version in " + table.name(), c -> {
             Long[] v = new Long[1];
-            Rows.query(c, new Sql("SELECT version FROM " + table.qualified() + " WHERE id = ").bind(bare),
+            Rows.query(c, new Sql("SELECT version FROM " + table.qualified() + " WHERE ").add(table.idIs(bare)),
                     rs -> v[0] = rs.getLong(1));
             return Optional.ofNullable(v[0]);
         });

@@ -65,9 +65,9 @@ public interface DocumentStore {
 
     /**
      * Restores a {@link #backup}: in one transaction, committed only when the trailer confirms every count, so a
-     * truncated or corrupt file ({@link dev.keel.error.InvalidInputException}) or a clashing id
-     * ({@link dev.keel.error.ConstraintViolationException}) restores nothing. Missing collections are created with
-     * their backed-up options. Returns the counts restored.
+     * truncated or corrupt file, or one that is not UTF-8 ({@link dev.keel.error.InvalidInputException}), or a
+     * clashing id ({@link dev.keel.error.ConstraintViolationException}) restores nothing. Missing collections are
+     * created with their backed-up options. Returns the counts restored.
      */
     java.util.Map<String, Long> restore(java.io.InputStream in);
 

@@ -103,6 +103,19 @@ class DocumentBackupIT {
         String lineLost = text.replaceFirst("\\{\"collection\":\"b_notes\",\"_id\":\"n1\"[^\n]*\n", "");
         assertThatThrownBy(() -> docs.restore(new ByteArrayInputStream(gzip(lineLost))))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("counts");
+        // A byte that is not UTF-8 inside a document (0xC3 0x28) is refused, not stored as U+FFFD.
+        byte[] raw = text.getBytes(StandardCharsets.UTF_8);
+        int at = text.indexOf("with\\ttabs 7\"");
+        assertThat(at).isPositive();
+        raw[at] = (byte) 0xC3;
+        raw[at + 1] = (byte) 0x28;
+        ByteArrayOutputStream bad = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(bad)) {
+            g.write(raw);
+        }
+        assertThatThrownBy(() -> docs.restore(new ByteArrayInputStream(bad.toByteArray())))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("not UTF-8")
+                .hasMessageContaining("nothing was restored");
         assertThat(docs.collections()).extracting(CollectionInfo::name).doesNotContain("b_notes");
 
         docs.restore(new ByteArrayInputStream(full));

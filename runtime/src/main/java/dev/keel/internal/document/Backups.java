@@ -150,8 +150,11 @@ final class Backups {
         Map<String, Long> seen = new LinkedHashMap<>();
         Map<String, List<String[]>> pending = new LinkedHashMap<>();
         Map<String, CollectionTable> tables = new LinkedHashMap<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(in),
-                StandardCharsets.UTF_8))) {
+        // Strict UTF-8: a malformed byte fails the restore rather than turning into U+FFFD in a stored document.
+        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(in), utf8))) {
             String first = r.readLine();
             JsonNode h = first == null ? null : DocumentJson.parse(first, "backup header");
             if (h == null || !FORMAT.equals(h.path("format").asText()) || h.path("version").asInt() != 1) {
@@ -205,6 +208,8 @@ final class Backups {
                 insert(c, tables.get(e.getKey()), e.getValue());
             }
             return seen;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw bad("the backup is not UTF-8 text (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw bad("the backup is truncated or corrupt (" + e.getMessage() + ")");
         }

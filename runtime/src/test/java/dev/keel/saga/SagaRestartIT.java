@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class SagaRestartIT {
     static final int SAGAS = 200;
+    static final int WORKERS = 3;
 
     private static RestartableServer server;
 
@@ -44,7 +45,7 @@ class SagaRestartIT {
             for (int i = 0; i < SAGAS; i++) {
                 ids.add(keel.sagas().start(def, i % 7 == 0 ? Job.failingAt(2) : new Job(-1, 0, 5, "")));
             }
-            try (SagaRunner runner = keel.sagas().runner(def).workers(3).lease(Duration.ofSeconds(2))
+            try (SagaRunner runner = keel.sagas().runner(def).workers(WORKERS).lease(Duration.ofSeconds(2))
                     .pollInterval(Duration.ofMillis(20)).start()) {
                 long before = awaitFinished(keel, 20, Duration.ofSeconds(60));
                 server.stop();
@@ -52,7 +53,16 @@ class SagaRestartIT {
                 server.start();
                 awaitFinished(keel, SAGAS, Duration.ofMinutes(2));
                 assertThat(before).as("sagas finished before the restart").isLessThan(SAGAS);
-                assertThat(runner.finished()).as("finished by the one runner, before and after").isEqualTo(SAGAS);
+                // The runner counts a saga once its commit returns, a moment after the rows say it is finished;
+                // and a worker whose commit was in flight when the server stopped cannot know it went through
+                // (it did; the worker saw the connection drop), so at most one saga per worker goes uncounted.
+                // That every saga ran exactly once is the ledger's check below.
+                long end = System.nanoTime() + 5_000_000_000L;
+                while (runner.finished() < SAGAS && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                assertThat(runner.finished()).as("finished by the one runner, before and after")
+                        .isBetween((long) SAGAS - WORKERS, (long) SAGAS);
             }
             Ledger.assertExactlyOnce(keel, "restart", ids.size());
         }

@@ -52,7 +52,11 @@ public interface SagaRunner extends AutoCloseable {
     /** This runner's name as written to leases and events: host, process id and a number. */
     String owner();
 
-    /** Sagas this runner finished (completed, compensated, failed, …) since it started. */
+    /**
+     * Sagas this runner finished (completed, compensated, failed, …) since it started, counted as each final commit
+     * returns. A final commit whose outcome the runner could not learn (the connection dropped during it) is not
+     * counted, though the saga may well be finished; the sagas' rows say for certain.
+     */
     long finished();
 
     /** Stops claiming, waits for running steps (up to the lease), hands every lease back. Idempotent. */

@@ -6,15 +6,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -303,11 +310,11 @@ class KeelCliIT {
      */
     @Test
     void docsCommandsRestoreListQueryPurgeExportEraseAndBackUp() throws Exception {
-        java.time.Instant old = java.time.Instant.now().minus(Duration.ofDays(100));
+        Instant old = Instant.now().minus(Duration.ofDays(100));
         String aged = uuidV7(old);
-        String fresh = uuidV7(java.time.Instant.now());
+        String fresh = uuidV7(Instant.now());
         Path backup = files.resolve("in.jsonl.gz");
-        try (java.io.Writer w = new java.io.OutputStreamWriter(new java.util.zip.GZIPOutputStream(
+        try (Writer w = new OutputStreamWriter(new GZIPOutputStream(
                 Files.newOutputStream(backup)), StandardCharsets.UTF_8)) {
             w.write("""
                     {"format": "keel-documents", "version": 1, "collections": [
@@ -318,12 +325,12 @@ class KeelCliIT {
                     """.replace("\n", " ").strip() + "\n");
             String row = "{\"collection\": \"%s\", \"_id\": \"%s\", \"version\": 1, \"created_at\": \"%s\", "
                     + "\"updated_at\": \"%<s\", \"subject_id\": \"%s\", \"expires_at\": %s, \"document\": %s}\n";
-            String now = java.time.Instant.now().toString();
+            String now = Instant.now().toString();
             w.write(String.format(row, "notes", "n1", now, "u1", "null", "{\"owner\": \"u1\", \"text\": \"a\"}"));
             w.write(String.format(row, "notes", "n2", now, "u2", "null", "{\"owner\": \"u2\"}"));
             w.write(String.format(row, "events", aged, old, "u2", "\"" + old.plus(Duration.ofDays(1)) + "\"",
                     "{\"owner\": \"u2\", \"op\": \"login\"}"));
-            String tomorrow = "\"" + java.time.Instant.now().plus(Duration.ofDays(1)) + "\"";
+            String tomorrow = "\"" + Instant.now().plus(Duration.ofDays(1)) + "\"";
             w.write(String.format(row, "events", fresh, now, "u1", tomorrow,
                     "{\"owner\": \"u1\", \"op\": \"logout\"}"));
             w.write("{\"end\": true, \"total\": 4}\n");
@@ -336,7 +343,7 @@ class KeelCliIT {
 
         Result list = keel("docs", "list", "--json");
         assertThat(list.exit()).as(list.err()).isZero();
-        Map<String, String> partitioned = new java.util.HashMap<>();
+        Map<String, String> partitioned = new HashMap<>();
         list.json().forEach(c -> partitioned.put(c.get("name").asText(), c.get("partitioned").asText()));
         assertThat(partitioned).containsEntry("notes", "").containsEntry("events", "by month");
 
@@ -369,9 +376,9 @@ class KeelCliIT {
     }
 
     /** A UUIDv7 whose time is {@code at}. */
-    private static String uuidV7(java.time.Instant at) {
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-        return new java.util.UUID((at.toEpochMilli() << 16) | 0x7000L | r.nextLong(0x1000),
+    private static String uuidV7(Instant at) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return new UUID((at.toEpochMilli() << 16) | 0x7000L | r.nextLong(0x1000),
                 (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
     }
 

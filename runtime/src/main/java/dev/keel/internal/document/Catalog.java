@@ -27,7 +27,7 @@ final class Catalog {
     /** Creates the collection's table and records it, serialised per name by an advisory lock. */
     static void ensure(Connection c, CollectionTable table) throws java.sql.SQLException {
         DSLContext dsl = dsl(c);
-        dsl.execute("SELECT pg_advisory_xact_lock(hashtext({0}))", DSL.val("keel_docs." + table.name()));
+        dsl.execute("SELECT pg_advisory_xact_lock(hashtext({0}))", DSL.val(table.lockKey()));
         table.create(c);
         CollectionOptions o = table.options();
         StringBuilder indexes = new StringBuilder("[");

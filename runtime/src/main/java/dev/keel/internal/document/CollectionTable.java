@@ -145,11 +145,42 @@ final class CollectionTable {
     }
 
     /**
-     * The key a row is unique by, for {@code ON CONFLICT}: the id, and in a collection partitioned by month also
-     * {@code created_at}, which the id determines there.
+     * The columns a row is unique by: the id, and in a collection partitioned by month also {@code created_at},
+     * which the id determines there.
      */
+    String keyColumns() {
+        return monthly() ? "id, created_at" : "id";
+    }
+
+    /** {@link #keyColumns} in parentheses, for {@code ON CONFLICT}. */
     String uniqueKey() {
-        return monthly() ? "(id, created_at)" : "(id)";
+        return "(" + keyColumns() + ")";
+    }
+
+    /**
+     * The columns an insert of new documents writes, in the order {@link #insertedTimes} ends them: the id, the
+     * document, its subject, its expiry, and in a collection partitioned by month its {@code created_at}.
+     */
+    String insertColumns() {
+        return "(id, data, subject_id, expires_at" + (monthly() ? ", created_at" : "") + ")";
+    }
+
+    /**
+     * The last values of an insert in {@link #insertColumns}' order: in a collection partitioned by month, the
+     * expiry and {@code created_at} that the id determines; elsewhere {@code expires}, the SQL of the expiry, with
+     * {@code created_at} left to its default.
+     */
+    Sql insertedTimes(String id, String expires) {
+        return monthly() ? new Sql().bind(expiresAt(id)).add("::timestamptz, ").bind(createdAt(id))
+                : Sql.of(expires);
+    }
+
+    /**
+     * The key of the transaction-level advisory lock that serialises creating this collection and the work on its
+     * partitions, across instances.
+     */
+    String lockKey() {
+        return SCHEMA + "." + name;
     }
 
     /**

@@ -107,16 +107,12 @@ final class DocumentWrites {
         JsonNode givenId = base.remove("_id");
         String id = givenId != null && givenId.isTextual() ? givenId.textValue() : UuidV7.next().toString();
         DocumentId.checkId(id);
-        boolean monthly = table.monthly();
-        Sql insert = new Sql("INSERT INTO " + table.qualified() + " (id, data, subject_id, expires_at"
-                + (monthly ? ", created_at" : "") + ") SELECT ").bind(id).add(", s.nd, " + subjectExpr("s.nd") + ", ");
-        if (monthly) {
+        if (table.monthly()) {
             PreparedDocument.checkMonthlyId(id);
-            insert.bind(table.expiresAt(id)).add("::timestamptz, ").bind(CollectionTable.createdAt(id));
-        } else {
-            insert.add(expiresValue());
         }
-        insert.add(" FROM (SELECT ").add(update.apply(new Sql().json(DocumentJson.checkedText(base, "upsert"))))
+        Sql insert = new Sql("INSERT INTO " + table.qualified() + " " + table.insertColumns() + " SELECT ").bind(id)
+                .add(", s.nd, " + subjectExpr("s.nd") + ", ").add(table.insertedTimes(id, expiresValue()))
+                .add(" FROM (SELECT ").add(update.apply(new Sql().json(DocumentJson.checkedText(base, "upsert"))))
                 .add(" AS nd) s");
         Rows.update(c, insert);
         return new UpdateResult(0, 0, table.name() + ":" + id);

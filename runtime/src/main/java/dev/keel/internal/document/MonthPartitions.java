@@ -61,8 +61,7 @@ final class MonthPartitions {
         String name = t.name();
         String base = name.length() <= 55 ? name : name.substring(0, 44) + "_" + CollectionTable.hash(name)
                 .substring(0, 10);
-        return new MonthPartitions(t.qualified(), COLLECTION_SCHEMA, base, "created_at",
-                CollectionTable.SCHEMA + "." + name, true);
+        return new MonthPartitions(t.qualified(), COLLECTION_SCHEMA, base, "created_at", t.lockKey(), true);
     }
 
     /** The access log's, {@code keel.doc_access_log_yyyymm}: a month goes whole once the retention has passed. */

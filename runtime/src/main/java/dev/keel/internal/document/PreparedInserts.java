@@ -42,18 +42,11 @@ final class PreparedInserts {
      * from each document's id; elsewhere they are the statement's {@code now()} (and the retention after it).
      */
     private Sql values(List<PreparedDocument> docs, String suffix) {
-        boolean monthly = table.monthly();
-        Sql sql = new Sql("INSERT INTO " + table.qualified() + " (id, data, subject_id, expires_at"
-                + (monthly ? ", created_at" : "") + ") VALUES ");
+        Sql sql = new Sql("INSERT INTO " + table.qualified() + " " + table.insertColumns() + " VALUES ");
         for (int i = 0; i < docs.size(); i++) {
             PreparedDocument d = docs.get(i);
-            sql.add(i == 0 ? "(" : ", (").bind(d.id()).add(", ").json(d.json()).add(", ").bind(d.subject());
-            if (monthly) {
-                sql.add(", ").bind(table.expiresAt(d.id())).add("::timestamptz, ").bind(CollectionTable.createdAt(
-                        d.id())).add(")");
-            } else {
-                sql.add(", " + expires + ")");
-            }
+            sql.add(i == 0 ? "(" : ", (").bind(d.id()).add(", ").json(d.json()).add(", ").bind(d.subject())
+                    .add(", ").add(table.insertedTimes(d.id(), expires)).add(")");
         }
         return sql.add(suffix);
     }
@@ -99,9 +92,8 @@ final class PreparedInserts {
                     + "* 1000000)::bigint"));
         }
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-        org.postgresql.copy.CopyIn in = copy.copyIn("COPY " + table.qualified()
-                + " (id, data, subject_id, expires_at" + (monthly ? ", created_at" : "")
-                + ") FROM STDIN (FORMAT binary)");
+        org.postgresql.copy.CopyIn in = copy.copyIn("COPY " + table.qualified() + " " + table.insertColumns()
+                + " FROM STDIN (FORMAT binary)");
         try {
             Chunk out = new Chunk();
             out.write(SIGNATURE);

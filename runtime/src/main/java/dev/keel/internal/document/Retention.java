@@ -3,9 +3,6 @@ package dev.keel.internal.document;
 import dev.keel.KeelException;
 import dev.keel.document.CollectionInfo;
 import dev.keel.document.PurgeResult;
-import dev.keel.internal.ErrorTranslator;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.YearMonth;
@@ -25,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Retention {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
-    private final DataSource pool;
+    private final Session session;
     private final int batch;
     private final Duration budget;
     private final Duration lockTimeout;
@@ -33,7 +30,7 @@ final class Retention {
     private final Duration accessLogRetention;
 
     Retention(DataSource pool, int batch, Duration budget, Duration lockTimeout, Duration accessLogRetention) {
-        this.pool = pool;
+        this.session = Session.pool(pool);
         this.batch = batch;
         this.budget = budget;
         this.lockTimeout = lockTimeout;
@@ -81,7 +78,7 @@ final class Retention {
     }
 
     private int batch(CollectionTable t) {
-        String columns = t.monthly() ? "id, created_at" : "id";
+        String columns = t.keyColumns();
         return inTransaction("purge expired documents of " + t.name(), c -> {
             try (Statement s = c.createStatement()) {
                 return s.executeUpdate("DELETE FROM " + t.qualified() + " WHERE (" + columns + ") IN (SELECT "
@@ -129,27 +126,13 @@ final class Retention {
         }
     }
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     /** Runs {@code work} in a transaction of its own under the lock timeout. */
-    private <T> T inTransaction(String op, Work<T> work) {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET LOCAL lock_timeout = " + lockTimeout.toMillis());
-                }
-                T out = work.run(c);
-                c.commit();
-                return out;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+    private <T> T inTransaction(String op, Session.Work<T> work) {
+        return session.atomic(op, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL lock_timeout = " + lockTimeout.toMillis());
             }
-        } catch (SQLException e) {
-            throw ErrorTranslator.translate(op, e);
-        }
+            return work.apply(c);
+        });
     }
 }
